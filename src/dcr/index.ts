@@ -1,0 +1,5 @@
+// Public surface of the Decred primitives library: pure functions, no I/O.
+export * from './bytes.ts';
+export * from './hash.ts';
+export * from './base58.ts';
+export * from './params.ts';
