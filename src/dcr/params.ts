@@ -238,7 +238,7 @@ const simnet: NetParams = Object.freeze({
   dcp0010Height: 1,
   dcp0012Height: 1,
   targetTimePerBlockSeconds: 1,
-  genesisHash: '5bec7567af40504e0994db3b573c186fffcc4edefe096ff2e58d00523bd7e8a6',
+  genesisHash: '6bef82c645999585f7255cb02672921ac2f5492820090cd635fe3a59d16b4f87',
 });
 
 const regnet: NetParams = Object.freeze({
