@@ -3,3 +3,5 @@ export * from './bytes.ts';
 export * from './hash.ts';
 export * from './base58.ts';
 export * from './params.ts';
+export * from './tx.ts';
+export * from './block.ts';

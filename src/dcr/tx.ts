@@ -102,12 +102,15 @@ function checkTx(tx: Tx): void {
     if (!Number.isInteger(ti.prevTree) || ti.prevTree < -128 || ti.prevTree > 127) {
       throw new RangeError(`tx.inputs[${i}].prevTree: must be an int8`);
     }
+    if (typeof ti.valueIn !== 'bigint' || ti.valueIn < -(1n << 63n) || ti.valueIn >= 1n << 63n) {
+      throw new RangeError(`tx.inputs[${i}].valueIn: must be an int64 bigint`);
+    }
   });
   tx.outputs.forEach((to, i) => {
     if (!Number.isInteger(to.version) || to.version < 0 || to.version > 0xffff) {
       throw new RangeError(`tx.outputs[${i}].version: must be an integer in [0, 65535]`);
     }
-    if (to.value < -(1n << 63n) || to.value >= 1n << 63n) {
+    if (typeof to.value !== 'bigint' || to.value < -(1n << 63n) || to.value >= 1n << 63n) {
       throw new RangeError(`tx.outputs[${i}].value: out of int64 range`);
     }
   });
@@ -227,6 +230,7 @@ export function decodeTxWithType(
   options: { anySerType?: boolean } = {},
 ): DecodedTx {
   const data = typeof bytes === 'string' ? fromHex(bytes, 'tx') : bytes;
+  if (!(data instanceof Uint8Array)) throw new TypeError('tx: expected bytes or a hex string');
   if (data.length > MAX_MESSAGE_PAYLOAD) {
     throw new RangeError(`tx: ${data.length} bytes exceeds the maximum of ${MAX_MESSAGE_PAYLOAD}`);
   }
