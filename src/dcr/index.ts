@@ -5,3 +5,6 @@ export * from './base58.ts';
 export * from './params.ts';
 export * from './tx.ts';
 export * from './block.ts';
+export * from './script.ts';
+export * from './address.ts';
+export * from './wif.ts';

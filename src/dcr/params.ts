@@ -34,6 +34,7 @@ export interface NetParams {
   // Stake parameters.
   readonly ticketPoolSize: number;
   readonly ticketsPerBlock: number;
+  readonly ticketPoolSizeWeight: number;
   readonly ticketMaturity: number;
   readonly ticketExpiry: number;
   readonly coinbaseMaturity: number;
@@ -102,6 +103,7 @@ function ids(i: Ids) {
 
 const common = {
   ticketsPerBlock: 5,
+  ticketPoolSizeWeight: 4,
   sstxChangeMaturity: 1,
   maxFreshStakePerBlock: 20,
   mulSubsidy: 100n,
