@@ -8,3 +8,5 @@ export * from './block.ts';
 export * from './script.ts';
 export * from './address.ts';
 export * from './wif.ts';
+export * from './amounts.ts';
+export * from './stake.ts';
