@@ -10,3 +10,8 @@ export * from './address.ts';
 export * from './wif.ts';
 export * from './amounts.ts';
 export * from './stake.ts';
+export * from './hdkey.ts';
+export * from './message.ts';
+export * from './sighash.ts';
+export * from './sign.ts';
+export * from './vote.ts';
