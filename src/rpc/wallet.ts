@@ -27,6 +27,12 @@ export interface WalletInfo {
   manualtickets: boolean;
 }
 
+export interface SyncStatus {
+  synced: boolean;
+  initialblockdownload: boolean;
+  headersfetchprogress: number;
+}
+
 export interface ValidateAddressResult {
   isvalid: boolean;
   address?: string;
@@ -145,6 +151,15 @@ export class WalletClient {
 
   close(): void {
     this.rpc.close();
+  }
+
+  /** Whether the wallet finished its startup sync with dcrd (address discovery, rescan). */
+  syncStatus(o?: CallOptions): Promise<SyncStatus> {
+    return this.rpc.call('syncstatus', [], o);
+  }
+
+  getBestBlock(o?: CallOptions): Promise<{ hash: string; height: number }> {
+    return this.rpc.call('getbestblock', [], o);
   }
 
   walletInfo(o?: CallOptions): Promise<WalletInfo> {

@@ -1,0 +1,578 @@
+// A private Decred simnet made of the real binaries: one dcrd, a miner/voter wallet that buys
+// tickets and votes so the chain passes stake validation height and keeps going, pool voting
+// wallets (--enablevoting --manualtickets, as a VSP runs them), a dcrwallet 2.1.x customer and a
+// dcrwallet 2.0.x legacy customer, both funded.
+//
+// The first start builds the chain (a minute or so) and saves the data directories as a snapshot
+// in the cache; later starts copy the snapshot and are ready in seconds. Everything listens on
+// 127.0.0.1 on free ports, so harnesses can run side by side.
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { blake256 } from '../dcr/hash.ts';
+import { toHex } from '../dcr/bytes.ts';
+import { netParams } from '../dcr/params.ts';
+import { DcrdClient } from '../rpc/dcrd.ts';
+import { WalletClient, WALLET_API_2_0, WALLET_API_2_1 } from '../rpc/wallet.ts';
+import { decredBinaries, decredCacheDir, DECRED_VERSIONS } from './binaries.ts';
+import type { DecredBinaries } from './binaries.ts';
+import { freePort } from './ports.ts';
+import { ManagedProcess, reapStale } from './processes.ts';
+
+export const SIMNET = netParams('simnet');
+const RPC_USER = 'stakepool';
+const RPC_PASS = 'simnet-rpc-pass';
+const WALLET_PASS = 'simnet-wallet-pass';
+/** The seed dcrd's own simnet scripts use; its first address is the mining address below. */
+const MINER_SEED = 'b280922d2cffda44648346412c5ec97f429938105003730414f10b01e1402eac';
+const MINING_ADDRESS = 'SsXciQNTo3HuV5tX3yy4hXndRWgLMRVC7Ah';
+/** Bumped whenever the snapshot's contents change shape. */
+const SNAPSHOT_LAYOUT = 1;
+const RUN_PREFIX = 'stakepool-simnet-';
+/** Height the snapshot is taken at: past SVH (144) with votes in every block since. */
+export const SNAPSHOT_HEIGHT = 160;
+/**
+ * Keep this many of the miner's tickets live or maturing. dcrd refuses to extend a chain that
+ * would run out of tickets: from SVH−18 on it wants pool + tickets bought in the last 17 blocks to
+ * cover 18 blocks of 5 votes plus 5 (ErrTicketExhaustion), i.e. at least 95. With ~100, about 85
+ * are maturing and only ~15 are live, so a test's own ticket wins within a few blocks.
+ */
+const TARGET_MINER_TICKETS = 100;
+/** How far ahead of simnet's one-block-per-second schedule mining may run (see paceMining). */
+const MAX_AHEAD_SECONDS = 12;
+const FUNDING_ATOMS = 100n * 100_000_000n;
+
+export type WalletRole = 'miner' | 'voting' | 'customer' | 'legacy';
+
+export interface WalletSpec {
+  name: string;
+  role: WalletRole;
+  seed: string;
+  legacy: boolean;
+  args: string[];
+}
+
+export interface SimnetWallet {
+  readonly name: string;
+  readonly role: WalletRole;
+  readonly seed: string;
+  readonly appdata: string;
+  readonly certFile: string;
+  rpcPort: number;
+  client: WalletClient;
+  process: ManagedProcess | undefined;
+  /** Extra command-line flags (e.g. --vsp.url); change them with restartWallet. */
+  args: string[];
+  readonly legacy: boolean;
+}
+
+export interface SimnetOptions {
+  /** Number of pool voting wallets (default 1). */
+  votingWallets?: number;
+  /** Where processes keep their data; default a new directory in the OS temp dir. */
+  runDir?: string;
+  /** Leave processes running after this process exits (`stakepool simnet up`). */
+  detached?: boolean;
+  /** Progress messages. */
+  log?: (msg: string) => void;
+  /** Do not use or write the cached snapshot. */
+  noSnapshot?: boolean;
+}
+
+/** What `stakepool simnet status|mine|down` needs to find a running harness again. */
+export interface SimnetState {
+  runDir: string;
+  dcrd: { rpcPort: number; p2pPort: number; cert: string; pid: number | undefined };
+  wallets: {
+    name: string;
+    role: WalletRole;
+    rpcPort: number;
+    cert: string;
+    pid: number | undefined;
+    appdata: string;
+  }[];
+  rpcUser: string;
+  rpcPass: string;
+  walletPass: string;
+}
+
+function seedFor(name: string): string {
+  return name === 'miner'
+    ? MINER_SEED
+    : toHex(blake256(new TextEncoder().encode(`stakepool simnet ${name}`)));
+}
+
+function walletSpecs(votingWallets: number): WalletSpec[] {
+  const specs: WalletSpec[] = [
+    {
+      name: 'miner',
+      role: 'miner',
+      seed: seedFor('miner'),
+      legacy: false,
+      args: ['--enablevoting'],
+    },
+  ];
+  for (let i = 1; i <= votingWallets; i++) {
+    const name = `voting${i}`;
+    specs.push({
+      name,
+      role: 'voting',
+      seed: seedFor(name),
+      legacy: false,
+      args: ['--enablevoting', '--manualtickets'],
+    });
+  }
+  specs.push({
+    name: 'customer',
+    role: 'customer',
+    seed: seedFor('customer'),
+    legacy: false,
+    args: [],
+  });
+  specs.push({ name: 'legacy', role: 'legacy', seed: seedFor('legacy'), legacy: true, args: [] });
+  return specs;
+}
+
+function snapshotDir(votingWallets: number): string {
+  const key = `L${SNAPSHOT_LAYOUT}-${DECRED_VERSIONS.dcrd}-${DECRED_VERSIONS.dcrwallet}-${DECRED_VERSIONS.legacyWallet}-v${votingWallets}`;
+  return join(decredCacheDir(), '..', 'simnet-snapshots', key);
+}
+
+export class Simnet {
+  readonly runDir: string;
+  readonly bins: DecredBinaries;
+  readonly wallets: SimnetWallet[] = [];
+  readonly detached: boolean;
+  dcrd!: DcrdClient;
+  dcrdProcess: ManagedProcess | undefined;
+  dcrdRpcPort = 0;
+  dcrdP2pPort = 0;
+  private readonly log: (msg: string) => void;
+  private stopped = false;
+
+  private constructor(runDir: string, options: SimnetOptions) {
+    this.runDir = runDir;
+    this.bins = decredBinaries();
+    this.detached = options.detached === true;
+    this.log = options.log ?? (() => {});
+  }
+
+  get dcrdCert(): string {
+    return join(this.runDir, 'dcrd', 'rpc.cert');
+  }
+
+  wallet(name: string): SimnetWallet {
+    const w = this.wallets.find((x) => x.name === name);
+    if (w === undefined) throw new RangeError(`simnet: no wallet named "${name}"`);
+    return w;
+  }
+
+  get miner(): SimnetWallet {
+    return this.wallet('miner');
+  }
+
+  get votingWallets(): SimnetWallet[] {
+    return this.wallets.filter((w) => w.role === 'voting');
+  }
+
+  get customer(): SimnetWallet {
+    return this.wallet('customer');
+  }
+
+  get legacyCustomer(): SimnetWallet {
+    return this.wallet('legacy');
+  }
+
+  /** Start a harness: restore the snapshot (building it first if there is none). */
+  static async start(options: SimnetOptions = {}): Promise<Simnet> {
+    const votingWallets = options.votingWallets ?? 1;
+    const parent = tmpdir();
+    await reapStale(parent, RUN_PREFIX);
+    const runDir = options.runDir ?? mkdtempSync(join(parent, RUN_PREFIX));
+    mkdirSync(runDir, { recursive: true });
+    writeFileSync(join(runDir, 'owner.pid'), String(process.pid));
+    const sim = new Simnet(runDir, options);
+    const specs = walletSpecs(votingWallets);
+    const snap = snapshotDir(votingWallets);
+    try {
+      if (options.noSnapshot !== true && existsSync(join(snap, 'complete'))) {
+        sim.log(`simnet: restoring snapshot ${snap}`);
+        for (const part of ['dcrd', 'wallets'])
+          cpSync(join(snap, part), join(runDir, part), { recursive: true });
+        await sim.startAll(specs);
+        await sim.waitWalletsSynced();
+      } else {
+        await sim.build(specs);
+        if (options.noSnapshot !== true) await sim.saveSnapshot(specs, snap);
+      }
+    } catch (e) {
+      await sim.stop(process.env['STAKEPOOL_SIMNET_KEEP'] === '1');
+      throw e;
+    }
+    return sim;
+  }
+
+  private async build(specs: WalletSpec[]): Promise<void> {
+    const t0 = Date.now();
+    this.log('simnet: building a new chain (first run; about a minute)');
+    await this.startDcrd();
+    await this.dcrd.generate(32); // wallets restored from a seed need blocks before first start
+    for (const spec of specs) await this.createWallet(spec);
+    for (const spec of specs) await this.startWallet(spec);
+    await this.waitWalletsSynced();
+    // Vote rewards after SVH make the miner rich enough to fund the others.
+    await this.mineTo(SIMNET.stakeValidationHeight + 4);
+    for (const w of this.wallets) {
+      if (w.role === 'miner') continue;
+      const addr = await w.client.getNewAddress();
+      await this.miner.client.sendToAddress(addr, FUNDING_ATOMS);
+    }
+    await this.mineTo(SNAPSHOT_HEIGHT);
+    this.log(
+      `simnet: chain at height ${SNAPSHOT_HEIGHT} in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+    );
+  }
+
+  private async saveSnapshot(specs: WalletSpec[], snap: string): Promise<void> {
+    // Stop cleanly so the databases are flushed, copy, and start again.
+    await this.stopProcesses();
+    const tmp = `${snap}.tmp-${process.pid}`;
+    rmSync(tmp, { recursive: true, force: true });
+    mkdirSync(tmp, { recursive: true });
+    for (const part of ['dcrd', 'wallets']) {
+      cpSync(join(this.runDir, part), join(tmp, part), {
+        recursive: true,
+        filter: (src) => !src.includes(`${join('dcrd', 'logs')}`) && !src.endsWith('.log'),
+      });
+    }
+    writeFileSync(join(tmp, 'complete'), new Date().toISOString());
+    rmSync(snap, { recursive: true, force: true });
+    try {
+      renameSync(tmp, snap);
+      this.log(`simnet: snapshot saved to ${snap}`);
+    } catch {
+      rmSync(tmp, { recursive: true, force: true }); // another harness saved one first
+    }
+    await this.startAll(specs);
+    await this.waitWalletsSynced();
+  }
+
+  private async startAll(specs: WalletSpec[]): Promise<void> {
+    await this.startDcrd();
+    for (const spec of specs) await this.startWallet(spec);
+  }
+
+  private recordPids(): void {
+    const pids = [this.dcrdProcess, ...this.wallets.map((w) => w.process)]
+      .filter((p): p is ManagedProcess => p !== undefined && p.running)
+      .map((p) => p.pid);
+    writeFileSync(join(this.runDir, 'pids.json'), JSON.stringify(pids));
+    writeFileSync(join(this.runDir, 'state.json'), JSON.stringify(this.state(), null, 2));
+  }
+
+  private async startDcrd(): Promise<void> {
+    if (this.dcrdRpcPort === 0) {
+      this.dcrdRpcPort = await freePort();
+      this.dcrdP2pPort = await freePort();
+    }
+    const appdata = join(this.runDir, 'dcrd');
+    mkdirSync(appdata, { recursive: true });
+    this.dcrdProcess = ManagedProcess.start({
+      name: 'dcrd',
+      command: this.bins.dcrd,
+      args: [
+        '--simnet',
+        `--appdata=${appdata}`,
+        `--rpcuser=${RPC_USER}`,
+        `--rpcpass=${RPC_PASS}`,
+        `--rpclisten=127.0.0.1:${this.dcrdRpcPort}`,
+        `--listen=127.0.0.1:${this.dcrdP2pPort}`,
+        '--nodnsseed',
+        '--nodiscoverip',
+        `--miningaddr=${MINING_ADDRESS}`,
+        '--txindex',
+        '--debuglevel=info',
+      ],
+      logFile: join(this.runDir, 'dcrd.log'),
+      detached: this.detached,
+    });
+    await this.waitForFile(this.dcrdCert, this.dcrdProcess);
+    this.dcrd?.close();
+    this.dcrd = new DcrdClient({
+      url: `wss://127.0.0.1:${this.dcrdRpcPort}/ws`,
+      user: RPC_USER,
+      pass: RPC_PASS,
+      ca: readFileSync(this.dcrdCert),
+      net: SIMNET,
+      callTimeoutMs: 60_000,
+      reconnect: { initialDelayMs: 100, maxDelayMs: 2_000 },
+    });
+    await this.dcrd.connect({ timeoutMs: 30_000 });
+    this.recordPids();
+  }
+
+  private async createWallet(spec: WalletSpec): Promise<void> {
+    const appdata = join(this.runDir, 'wallets', spec.name);
+    mkdirSync(appdata, { recursive: true });
+    const p = ManagedProcess.start({
+      name: `${spec.name}-create`,
+      command: spec.legacy ? this.bins.legacyWallet : this.bins.dcrwallet,
+      args: ['--simnet', `--appdata=${appdata}`, `--pass=${WALLET_PASS}`, '--create'],
+      logFile: join(this.runDir, `${spec.name}-create.log`),
+      // Prompts: use the configured passphrase? y; encrypt public data? n; existing seed? y; seed.
+      stdin: `y\nn\ny\n${spec.seed}\n\n\n`,
+    });
+    const code = await p.exited;
+    if (code !== 0) throw new Error(`simnet: creating wallet ${spec.name} failed:\n${p.logTail()}`);
+  }
+
+  private async startWallet(spec: WalletSpec): Promise<SimnetWallet> {
+    let w = this.wallets.find((x) => x.name === spec.name);
+    const appdata = join(this.runDir, 'wallets', spec.name);
+    if (w === undefined) {
+      w = {
+        name: spec.name,
+        role: spec.role,
+        seed: spec.seed,
+        appdata,
+        certFile: join(appdata, 'rpc.cert'),
+        rpcPort: await freePort(),
+        client: undefined as unknown as WalletClient,
+        process: undefined,
+        args: spec.args,
+        legacy: spec.legacy,
+      };
+      this.wallets.push(w);
+    }
+    await this.launchWallet(w);
+    return w;
+  }
+
+  private async launchWallet(w: SimnetWallet): Promise<void> {
+    w.process = ManagedProcess.start({
+      name: w.name,
+      command: w.legacy ? this.bins.legacyWallet : this.bins.dcrwallet,
+      args: [
+        '--simnet',
+        `--appdata=${w.appdata}`,
+        `--username=${RPC_USER}`,
+        `--password=${RPC_PASS}`,
+        `--rpcconnect=127.0.0.1:${this.dcrdRpcPort}`,
+        `--cafile=${this.dcrdCert}`,
+        `--rpclisten=127.0.0.1:${w.rpcPort}`,
+        '--nogrpc',
+        `--pass=${WALLET_PASS}`,
+        ...w.args,
+      ],
+      logFile: join(this.runDir, `${w.name}.log`),
+      detached: this.detached,
+    });
+    await this.waitForFile(w.certFile, w.process);
+    w.client?.close();
+    w.client = new WalletClient({
+      url: `wss://127.0.0.1:${w.rpcPort}/ws`,
+      user: RPC_USER,
+      pass: RPC_PASS,
+      ca: readFileSync(w.certFile),
+      net: SIMNET,
+      name: `wallet ${w.name}`,
+      apiVersions: w.legacy ? [WALLET_API_2_0] : [WALLET_API_2_1],
+      callTimeoutMs: 60_000,
+      reconnect: { initialDelayMs: 100, maxDelayMs: 2_000 },
+    });
+    await w.client.connect({ timeoutMs: 30_000 });
+    // A wallet that is still discovering addresses misses blocks mined meanwhile; wait for it.
+    const deadline = Date.now() + 60_000;
+    while (!(await w.client.syncStatus()).synced) {
+      if (Date.now() > deadline)
+        throw new Error(`simnet: wallet ${w.name} did not sync:\n${w.process.logTail()}`);
+      await sleep(50);
+    }
+    this.recordPids();
+  }
+
+  private async waitForFile(path: string, p: ManagedProcess, timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!existsSync(path)) {
+      if (!p.running) throw new Error(`simnet: ${p.name} exited during startup:\n${p.logTail()}`);
+      if (Date.now() > deadline)
+        throw new Error(`simnet: ${p.name} did not write ${path}:\n${p.logTail()}`);
+      await sleep(50);
+    }
+  }
+
+  /** Wait until every running wallet has processed dcrd's best block. */
+  async waitWalletsSynced(timeoutMs = 60_000): Promise<void> {
+    const { height } = await this.dcrd.getBestBlock();
+    const deadline = Date.now() + timeoutMs;
+    for (const w of this.wallets) {
+      if (w.process === undefined || !w.process.running) continue;
+      for (;;) {
+        const wh = await w.client.rpc
+          .call<{ height: number }>('getbestblock')
+          .catch(() => ({ height: -1 }));
+        if (wh.height >= height) break;
+        if (Date.now() > deadline)
+          throw new Error(`simnet: wallet ${w.name} stuck at ${wh.height}, dcrd at ${height}`);
+        await sleep(25);
+      }
+    }
+  }
+
+  /** Keep the miner's ticket pool topped up so every block after SVH has voters. */
+  private async buyMinerTickets(height: number): Promise<void> {
+    if (height < SIMNET.stakeEnabledHeight) return;
+    const info = await this.miner.client.getStakeInfo();
+    const have = info.immature + info.unspent + info.ownmempooltix;
+    const want = Math.min(TARGET_MINER_TICKETS - have, 20 - (info.allmempooltix ?? 0), 20);
+    if (want <= 0) return;
+    try {
+      await this.miner.client.purchaseTicket('default', want);
+    } catch (e) {
+      this.log(`simnet: ticket purchase at height ${height} failed: ${(e as Error).message}`);
+    }
+  }
+
+  /**
+   * Mine `n` blocks, one at a time: each waits for the wallets to catch up and for the miner to
+   * buy tickets, so the chain keeps its voters. Returns the new block hashes.
+   */
+  async mine(n: number): Promise<string[]> {
+    const hashes: string[] = [];
+    for (let i = 0; i < n; i++) {
+      await this.waitWalletsSynced();
+      const { height } = await this.dcrd.getBestBlock();
+      await this.paceMining(height + 1);
+      await this.buyMinerTickets(height);
+      await this.dcrd.regenTemplate();
+      await sleep(25);
+      const [hash] = await this.dcrd.generate(1);
+      if (hash !== undefined) hashes.push(hash);
+    }
+    await this.waitWalletsSynced();
+    return hashes;
+  }
+
+  private block1Time: number | undefined;
+
+  /**
+   * Simnet's ASERT difficulty targets one block per second counted from block 1, and doubles the
+   * difficulty for every 6 s the chain runs ahead of that schedule; dcrd's CPU miner then takes
+   * minutes per block. So never let block `height` come more than a few seconds early. (A chain
+   * restored from a snapshot is far behind the clock, and mines at full speed.)
+   */
+  private async paceMining(height: number): Promise<void> {
+    if (height <= 1) return;
+    if (this.block1Time === undefined) {
+      const hash = await this.dcrd.getBlockHash(1);
+      this.block1Time = (await this.dcrd.getBlockHeader(hash)).time;
+    }
+    const earliest = (this.block1Time + (height - 1) - MAX_AHEAD_SECONDS) * 1000;
+    const wait = earliest - Date.now();
+    if (wait > 0) await sleep(wait);
+  }
+
+  async mineTo(height: number): Promise<void> {
+    const { height: now } = await this.dcrd.getBestBlock();
+    if (height > now) await this.mine(height - now);
+  }
+
+  /** Send `atoms` from the miner wallet; returns the txid. */
+  fund(address: string, atoms: bigint): Promise<string> {
+    return this.miner.client.sendToAddress(address, atoms);
+  }
+
+  /** Mine until `txid` has `confirmations` (at most `maxBlocks` blocks). */
+  async waitForConfirmations(txid: string, confirmations = 1, maxBlocks = 50): Promise<void> {
+    for (let i = 0; i <= maxBlocks; i++) {
+      const tx = await this.dcrd.getRawTransactionVerbose(txid).catch(() => undefined);
+      if ((tx?.confirmations ?? 0) >= confirmations) return;
+      if (i < maxBlocks) await this.mine(1);
+    }
+    throw new Error(
+      `simnet: ${txid} not confirmed ${confirmations} times after ${maxBlocks} blocks`,
+    );
+  }
+
+  /** Mine until the ticket is live. */
+  async waitForTicketLive(ticket: string, maxBlocks = 40): Promise<void> {
+    for (let i = 0; i <= maxBlocks; i++) {
+      if (await this.dcrd.existsLiveTicket(ticket)) return;
+      if (i < maxBlocks) await this.mine(1);
+    }
+    throw new Error(`simnet: ticket ${ticket} not live after ${maxBlocks} blocks`);
+  }
+
+  /** Stop one process (politely) or kill it (SIGKILL). */
+  async stopProcess(name: string, kill = false): Promise<void> {
+    const p = name === 'dcrd' ? this.dcrdProcess : this.wallet(name).process;
+    if (p === undefined) return;
+    if (kill) await p.kill();
+    else await p.stop();
+  }
+
+  /** Start dcrd again on the same ports (after stopProcess/kill). */
+  async restartDcrd(kill = false): Promise<void> {
+    await this.stopProcess('dcrd', kill);
+    await this.startDcrd();
+  }
+
+  /** Restart a wallet, optionally with new extra flags (e.g. --vsp.url / --vsp.pubkey). */
+  async restartWallet(name: string, args?: string[]): Promise<SimnetWallet> {
+    const w = this.wallet(name);
+    await w.process?.stop();
+    if (args !== undefined) w.args = args;
+    await this.launchWallet(w);
+    return w;
+  }
+
+  state(): SimnetState {
+    return {
+      runDir: this.runDir,
+      dcrd: {
+        rpcPort: this.dcrdRpcPort,
+        p2pPort: this.dcrdP2pPort,
+        cert: this.dcrdCert,
+        pid: this.dcrdProcess?.running === true ? this.dcrdProcess.pid : undefined,
+      },
+      wallets: this.wallets.map((w) => ({
+        name: w.name,
+        role: w.role,
+        rpcPort: w.rpcPort,
+        cert: w.certFile,
+        pid: w.process?.running === true ? w.process.pid : undefined,
+        appdata: w.appdata,
+      })),
+      rpcUser: RPC_USER,
+      rpcPass: RPC_PASS,
+      walletPass: WALLET_PASS,
+    };
+  }
+
+  private async stopProcesses(): Promise<void> {
+    for (const w of this.wallets) {
+      w.client?.close();
+      await w.process?.stop();
+    }
+    this.dcrd?.close();
+    await this.dcrdProcess?.stop();
+  }
+
+  /** Stop everything and remove the run directory (kept when `keep` is set). */
+  async stop(keep = false): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    await this.stopProcesses();
+    if (!keep) rmSync(this.runDir, { recursive: true, force: true });
+  }
+}
