@@ -1,14 +1,17 @@
 // Signed messages as the pool checks them: verifyMessage = base64 decode, message digest, public
 // key recovery, Hash160 and comparison with the decoded P2PKH address. Target: ≥ 5,000
-// verifications/s on one core. Every figure is printed for both secp256k1 backends: the
-// tiny-secp256k1 (libsecp256k1 WASM) one src/dcr/secp.ts uses, and @noble/curves (pure JS).
+// verifications/s on one core. Every figure is printed for both secp256k1 backends: the active
+// one of src/dcr/secp.ts (native libsecp256k1 where the secp256k1 package has a prebuilt binary;
+// the label says which) and @noble/curves (pure JS, the fallback).
 import { base64 } from '@scure/base';
 import { decodeAddress, encodeAddress, p2pkhAddress } from '../src/dcr/address.ts';
 import { equalBytes } from '../src/dcr/bytes.ts';
 import { blake256, hash160 } from '../src/dcr/hash.ts';
 import { messageHash, signMessage, verifyMessage } from '../src/dcr/message.ts';
 import {
+  SECP_BACKEND,
   nobleSecp,
+  privateKeyTweakAdd,
   publicKeyCreate,
   publicKeyTweakAdd,
   recoverPublicKey,
@@ -17,6 +20,8 @@ import {
 import { bench } from './harness.ts';
 
 const N = 1000;
+const ACTIVE = `[${SECP_BACKEND}]`;
+const TARGET = 'target ≥ 5,000/s on one core';
 const enc = new TextEncoder();
 const keys = Array.from({ length: N }, (_, i) => blake256(enc.encode(`message bench key ${i}`)));
 const messages = keys.map((_, i) => `stakepool login challenge ${i} ${'x'.repeat(i % 40)}`);
@@ -26,7 +31,7 @@ const digests = messages.map((m) => messageHash(m));
 const compacts = keys.map((k, i) => signRecoverable(digests[i]!, k));
 let sink = 0;
 
-/** verifyMessage's pipeline with the recovery done by noble instead of WASM. */
+/** verifyMessage's pipeline with the recovery done by noble. */
 function verifyMessageNoble(address: string, signature: string, message: string): boolean {
   const a = decodeAddress(address, 'mainnet');
   if (a.kind !== 'p2pkh') return false;
@@ -44,14 +49,14 @@ for (let i = 0; i < N; i++) {
 }
 
 bench(
-  'verifyMessage [WASM]',
+  `verifyMessage ${ACTIVE}`,
   N,
   () => {
     for (let i = 0; i < N; i++) {
       if (verifyMessage(addresses[i]!, signatures[i]!, messages[i]!, 'mainnet')) sink++;
     }
   },
-  { note: 'target ≥ 5,000/s on one core' },
+  { note: TARGET },
 );
 bench(
   'verifyMessage [noble]',
@@ -61,9 +66,9 @@ bench(
       if (verifyMessageNoble(addresses[i]!, signatures[i]!, messages[i]!)) sink++;
     }
   },
-  { runs: 5, note: 'same pipeline, recovery in pure JS' },
+  { runs: 5, note: `${TARGET}; same pipeline, recovery in pure JS` },
 );
-bench('  recover public key [WASM]', N, () => {
+bench(`  recover public key ${ACTIVE}`, N, () => {
   for (let i = 0; i < N; i++) sink += recoverPublicKey(compacts[i]!, digests[i]!)!.length;
 });
 bench(
@@ -85,7 +90,7 @@ bench('  rest of verifyMessage (address decode, base64, digest, Hash160, compare
   }
 });
 
-bench('signMessage [WASM]', N, () => {
+bench(`signMessage ${ACTIVE}`, N, () => {
   for (let i = 0; i < N; i++) sink += signMessage(messages[i]!, keys[i]!).length;
 });
 bench(
@@ -97,20 +102,29 @@ bench(
   { runs: 5 },
 );
 
-// Key arithmetic that also moved to WASM (HD derivation of fee addresses, signing keys).
+// Key arithmetic of HD derivation (fee addresses, signing keys).
 const pubs = keys.map((k) => publicKeyCreate(k));
-bench('publicKeyCreate [WASM]', N, () => {
+bench(`publicKeyCreate ${ACTIVE}`, N, () => {
   for (let i = 0; i < N; i++) sink += publicKeyCreate(keys[i]!).length;
 });
 bench('publicKeyCreate [noble]', N, () => {
   for (let i = 0; i < N; i++) sink += nobleSecp.publicKeyCreate(keys[i]!).length;
 });
-bench('publicKeyTweakAdd [WASM]', N, () => {
+bench(`publicKeyTweakAdd ${ACTIVE}`, N, () => {
   for (let i = 0; i < N; i++) sink += publicKeyTweakAdd(pubs[i]!, keys[N - 1 - i]!)!.length;
 });
 bench('publicKeyTweakAdd [noble]', N, () => {
   for (let i = 0; i < N; i++) {
     sink += nobleSecp.publicKeyTweakAdd(pubs[i]!, keys[N - 1 - i]!)!.length;
+  }
+});
+
+bench(`privateKeyTweakAdd ${ACTIVE}`, N, () => {
+  for (let i = 0; i < N; i++) sink += privateKeyTweakAdd(keys[i]!, keys[N - 1 - i]!)!.length;
+});
+bench('privateKeyTweakAdd [noble] (bigint)', N, () => {
+  for (let i = 0; i < N; i++) {
+    sink += nobleSecp.privateKeyTweakAdd(keys[i]!, keys[N - 1 - i]!)!.length;
   }
 });
 

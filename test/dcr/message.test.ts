@@ -224,7 +224,7 @@ describe('secp backends agree', () => {
   const keyArb = fc
     .uint8Array({ minLength: 32, maxLength: 32 })
     .filter((k) => k.some((b) => b !== 0) && k[0] !== 0xff);
-  it('WASM and noble give the same recoverable signatures and recovered keys', () => {
+  it('libsecp256k1 and noble give the same recoverable signatures and recovered keys', () => {
     fc.assert(
       fc.property(
         keyArb,
@@ -246,7 +246,7 @@ describe('secp backends agree', () => {
     );
   });
 
-  it('WASM and noble agree on publicKeyTweakAdd, edge cases included', () => {
+  it('libsecp256k1 and noble agree on publicKeyTweakAdd, edge cases included', () => {
     fc.assert(
       fc.property(
         keyArb,

@@ -105,7 +105,7 @@ describe('signInput', () => {
     assert.equal(verifyInputSignature(tx, 2, script, sig, pub), false);
   });
 
-  it('WASM and noble DER signatures agree and cross-verify', () => {
+  it('libsecp256k1 and noble DER signatures agree and cross-verify', () => {
     fc.assert(
       fc.property(
         fc
@@ -128,7 +128,7 @@ describe('signInput', () => {
     );
   });
 
-  it('WASM and noble agree on edge digests (zero, all ones ≥ n)', () => {
+  it('libsecp256k1 and noble agree on edge digests (zero, all ones ≥ n)', () => {
     for (const d of [new Uint8Array(32), new Uint8Array(32).fill(0xff)]) {
       assert.equal(toHex(signDer(d, priv)), toHex(nobleSecp.signDer(d, priv)));
       assert.equal(verifyDer(signDer(d, priv), d, pub, true), true);
