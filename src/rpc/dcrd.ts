@@ -260,7 +260,8 @@ export class DcrdClient {
     return r.tickets ?? [];
   }
 
-  /** Per-vote subsidy (`pos`) etc. for a block at `height`; see voting.md §2.2. */
+  /** Subsidy of a block at `height` with `voters` votes: `pos` is for all of them (voters = 1
+   * gives one vote's subsidy, with the split active for that block). */
   getBlockSubsidy(
     height: number,
     voters: number,

@@ -37,7 +37,7 @@ const WALLET_PASS = 'simnet-wallet-pass';
 const MINER_SEED = 'b280922d2cffda44648346412c5ec97f429938105003730414f10b01e1402eac';
 const MINING_ADDRESS = 'SsXciQNTo3HuV5tX3yy4hXndRWgLMRVC7Ah';
 /** Bumped whenever the snapshot's contents change shape. */
-const SNAPSHOT_LAYOUT = 1;
+const SNAPSHOT_LAYOUT = 2;
 const RUN_PREFIX = 'stakepool-simnet-';
 /** Height the snapshot is taken at: past SVH (144) with votes in every block since. */
 export const SNAPSHOT_HEIGHT = 160;
@@ -51,6 +51,7 @@ const TARGET_MINER_TICKETS = 100;
 /** How far ahead of simnet's one-block-per-second schedule mining may run (see paceMining). */
 const MAX_AHEAD_SECONDS = 12;
 const FUNDING_ATOMS = 100n * 100_000_000n;
+const FUNDING_OUTPUTS = 5;
 
 export type WalletRole = 'miner' | 'voting' | 'customer' | 'legacy';
 
@@ -232,10 +233,14 @@ export class Simnet {
     await this.waitWalletsSynced();
     // Vote rewards after SVH make the miner rich enough to fund the others.
     await this.mineTo(SIMNET.stakeValidationHeight + 4);
+    // Fund every other wallet in several outputs, so a wallet can spend more than once per block
+    // without touching unconfirmed change (which dcrwallet 2.0.x mishandles).
     for (const w of this.wallets) {
       if (w.role === 'miner') continue;
-      const addr = await w.client.getNewAddress();
-      await this.miner.client.sendToAddress(addr, FUNDING_ATOMS);
+      for (let i = 0; i < FUNDING_OUTPUTS; i++) {
+        const addr = await w.client.getNewAddress();
+        await this.miner.client.sendToAddress(addr, FUNDING_ATOMS / BigInt(FUNDING_OUTPUTS));
+      }
     }
     await this.mineTo(SNAPSHOT_HEIGHT);
     this.log(
