@@ -1,31 +1,43 @@
-// The `stakepool` command. Later issues add `serve`, `voter`, `simnet` and the admin commands;
-// for now it describes itself.
+// The `stakepool` command. Later issues add `serve`, `voter` and the admin commands.
 import process from 'node:process';
+import { simnetCommand } from './simnet.ts';
 
 const usage = `stakepool: a Decred stake pool (legacy dcrstakepool model and vspd-compatible VSP)
 
 Usage: stakepool <command> [options]
 
 Commands:
-  help          show this message
+  simnet up|status|mine N|down   a private Decred simnet of real dcrd and dcrwallets
+  help                           show this message
 
 Options:
   -h, --help    show this message
   --version     print the version
 `;
 
-export function main(argv: readonly string[]): number {
-  const [command] = argv;
-  if (command === undefined || command === 'help' || command === '-h' || command === '--help') {
-    process.stdout.write(usage);
-    return 0;
+export async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case undefined:
+    case 'help':
+    case '-h':
+    case '--help':
+      process.stdout.write(usage);
+      return 0;
+    case '--version':
+      process.stdout.write('stakepool 0.1.0\n');
+      return 0;
+    case 'simnet':
+      return simnetCommand(rest);
+    default:
+      process.stderr.write(`stakepool: unknown command "${command}"\n\n${usage}`);
+      return 2;
   }
-  if (command === '--version') {
-    process.stdout.write('stakepool 0.1.0\n');
-    return 0;
-  }
-  process.stderr.write(`stakepool: unknown command "${command}"\n\n${usage}`);
-  return 2;
 }
 
-process.exitCode = main(process.argv.slice(2));
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (e) {
+  process.stderr.write(`stakepool: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exitCode = 1;
+}

@@ -421,7 +421,7 @@ export class Simnet {
     const { height } = await this.dcrd.getBestBlock();
     const deadline = Date.now() + timeoutMs;
     for (const w of this.wallets) {
-      if (w.process === undefined || !w.process.running) continue;
+      if (w.process !== undefined && !w.process.running) continue; // stopped on purpose
       for (;;) {
         const wh = await w.client.rpc
           .call<{ height: number }>('getbestblock')
@@ -571,6 +571,61 @@ export class Simnet {
     }
     this.dcrd?.close();
     await this.dcrdProcess?.stop();
+  }
+
+  /**
+   * Connect to a harness started earlier with `detached` (by `stakepool simnet up`), from the
+   * state file in its run directory. Its processes belong to that earlier command.
+   */
+  static async attach(runDir: string): Promise<Simnet> {
+    const state = JSON.parse(readFileSync(join(runDir, 'state.json'), 'utf8')) as SimnetState;
+    const sim = new Simnet(runDir, { detached: true });
+    sim.dcrdRpcPort = state.dcrd.rpcPort;
+    sim.dcrdP2pPort = state.dcrd.p2pPort;
+    sim.dcrd = new DcrdClient({
+      url: `wss://127.0.0.1:${state.dcrd.rpcPort}/ws`,
+      user: state.rpcUser,
+      pass: state.rpcPass,
+      ca: readFileSync(state.dcrd.cert),
+      net: SIMNET,
+      callTimeoutMs: 60_000,
+      reconnect: false,
+    });
+    await sim.dcrd.connect({ timeoutMs: 10_000 });
+    for (const w of state.wallets) {
+      const client = new WalletClient({
+        url: `wss://127.0.0.1:${w.rpcPort}/ws`,
+        user: state.rpcUser,
+        pass: state.rpcPass,
+        ca: readFileSync(w.cert),
+        net: SIMNET,
+        name: `wallet ${w.name}`,
+        apiVersions: w.role === 'legacy' ? [WALLET_API_2_0] : [WALLET_API_2_1],
+        callTimeoutMs: 60_000,
+        reconnect: false,
+      });
+      await client.connect({ timeoutMs: 10_000 });
+      sim.wallets.push({
+        name: w.name,
+        role: w.role,
+        seed: seedFor(w.name),
+        appdata: w.appdata,
+        certFile: w.cert,
+        rpcPort: w.rpcPort,
+        client,
+        process: undefined,
+        args: [],
+        legacy: w.role === 'legacy',
+      });
+    }
+    return sim;
+  }
+
+  /** Close the RPC connections and leave the processes running (see `detached`). */
+  detach(): void {
+    this.stopped = true;
+    for (const w of this.wallets) w.client?.close();
+    this.dcrd?.close();
   }
 
   /** Stop everything and remove the run directory (kept when `keep` is set). */
