@@ -118,10 +118,11 @@ export async function simnetCommand(args: readonly string[]): Promise<number> {
       process.stdout.write('simnet stopped\n');
       return 0;
     }
+    case undefined:
+      process.stderr.write(simnetUsage);
+      return 2;
     default:
-      process.stderr.write(
-        cmd === undefined ? simnetUsage : `simnet: unknown command "${cmd}"\n\n${simnetUsage}`,
-      );
+      process.stderr.write(`simnet: unknown command "${cmd}"\n\n${simnetUsage}`);
       return 2;
   }
 }
