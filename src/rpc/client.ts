@@ -146,6 +146,7 @@ export class RpcClient extends EventEmitter<RpcClientEvents> implements RpcCalle
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
+        options.signal?.removeEventListener('abort', onAbort);
         reject(new RpcConnectionError(`${this.name}: ${method}: timed out after ${timeoutMs} ms`));
       }, timeoutMs);
       const onAbort = (): void => {

@@ -1,6 +1,7 @@
 // Typed wrappers for the dcrd JSON-RPC methods stakepool uses, named after the methods. Amounts
 // dcrd reports in DCR (floats) are converted to atoms (bigint) where stakepool uses them.
 import type { NetParams } from '../dcr/params.ts';
+import { NETWORKS } from '../dcr/params.ts';
 import type { CallOptions, RpcCaller, RpcClientOptions } from './client.ts';
 import { RpcClient } from './client.ts';
 import { RpcSetupError } from './errors.ts';
@@ -9,6 +10,13 @@ import { checkApiVersion } from './version.ts';
 
 /** dcrd 2.1.x serves JSON-RPC API 8.3. */
 export const DCRD_MIN_API = { major: 8, minor: 3, patch: 0 } as const;
+
+/** A `getcurrentnet` magic as "mainnet (0xd9b400f9)", so a mismatch names both networks. */
+export function describeNet(magic: number): string {
+  const hex = `0x${magic.toString(16).padStart(8, '0')}`;
+  const net = Object.values(NETWORKS).find((n) => n.wireMagic === magic);
+  return net === undefined ? `an unknown network (${hex})` : `${net.name} (${hex})`;
+}
 
 /** Convert a DCR float from a node reply to atoms without floating-point drift. */
 export function dcrToAtoms(dcr: number): bigint {
@@ -135,7 +143,7 @@ export async function checkDcrd(
   const magic = await c.call<number>('getcurrentnet');
   if (magic !== net.wireMagic) {
     throw new RpcSetupError(
-      `dcrd: running on network 0x${magic.toString(16)}, expected ${net.name} (0x${net.wireMagic.toString(16)})`,
+      `dcrd: running on ${describeNet(magic)}, expected ${describeNet(net.wireMagic)}`,
     );
   }
   if (requireTxIndex) {

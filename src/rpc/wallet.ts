@@ -6,7 +6,7 @@ import { RpcClient } from './client.ts';
 import { RpcSetupError } from './errors.ts';
 import type { SemVer, VersionMap } from './version.ts';
 import { checkApiVersion } from './version.ts';
-import { dcrToAtoms } from './dcrd.ts';
+import { dcrToAtoms, describeNet } from './dcrd.ts';
 
 /** dcrwallet 2.1.x serves JSON-RPC API 11.x. */
 export const WALLET_API_2_1: SemVer = { major: 11, minor: 0, patch: 0 };
@@ -121,7 +121,7 @@ export async function checkWallet(
   const magic = await c.call<number>('getcurrentnet');
   if (magic !== net.wireMagic) {
     throw new RpcSetupError(
-      `dcrwallet: running on network 0x${magic.toString(16)}, expected ${net.name} (0x${net.wireMagic.toString(16)})`,
+      `dcrwallet: running on ${describeNet(magic)}, expected ${describeNet(net.wireMagic)}`,
     );
   }
 }
