@@ -1,23 +1,18 @@
 // Typed wrappers for the dcrd JSON-RPC methods stakepool uses, named after the methods. Amounts
 // dcrd reports in DCR (floats) are converted to atoms (bigint) where stakepool uses them.
 import type { NetParams } from '../dcr/params.ts';
-import { NETWORKS } from '../dcr/params.ts';
 import type { CallOptions, RpcCaller, RpcClientOptions } from './client.ts';
 import { RpcClient } from './client.ts';
 import { RpcSetupError } from './errors.ts';
 import type { VersionMap } from './version.ts';
-import { checkApiVersion } from './version.ts';
+import { checkApiAndNetwork } from './version.ts';
+
+export { describeNet } from './version.ts';
 
 /** dcrd 2.1.x serves JSON-RPC API 8.3. */
 export const DCRD_MIN_API = { major: 8, minor: 3, patch: 0 } as const;
 
 /** A `getcurrentnet` magic as "mainnet (0xd9b400f9)", so a mismatch names both networks. */
-export function describeNet(magic: number): string {
-  const hex = `0x${magic.toString(16).padStart(8, '0')}`;
-  const net = Object.values(NETWORKS).find((n) => n.wireMagic === magic);
-  return net === undefined ? `an unknown network (${hex})` : `${net.name} (${hex})`;
-}
-
 /** Convert a DCR float from a node reply to atoms without floating-point drift. */
 export function dcrToAtoms(dcr: number): bigint {
   return BigInt(Math.round(dcr * 1e8));
@@ -137,15 +132,7 @@ export async function checkDcrd(
   net: NetParams,
   requireTxIndex = true,
 ): Promise<void> {
-  const versions = await c.call<VersionMap>('version');
-  const bad = checkApiVersion(versions, 'dcrdjsonrpcapi', [DCRD_MIN_API]);
-  if (bad !== undefined) throw new RpcSetupError(`dcrd: unsupported JSON-RPC API: ${bad}`);
-  const magic = await c.call<number>('getcurrentnet');
-  if (magic !== net.wireMagic) {
-    throw new RpcSetupError(
-      `dcrd: running on ${describeNet(magic)}, expected ${describeNet(net.wireMagic)}`,
-    );
-  }
+  await checkApiAndNetwork(c, 'dcrd', 'dcrdjsonrpcapi', [DCRD_MIN_API], net);
   if (requireTxIndex) {
     const info = await c.call<InfoResult>('getinfo');
     if (!info.txindex) {

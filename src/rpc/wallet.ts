@@ -3,10 +3,9 @@
 import type { NetParams } from '../dcr/params.ts';
 import type { CallOptions, RpcCaller, RpcClientOptions } from './client.ts';
 import { RpcClient } from './client.ts';
-import { RpcSetupError } from './errors.ts';
-import type { SemVer, VersionMap } from './version.ts';
-import { checkApiVersion } from './version.ts';
-import { dcrToAtoms, describeNet } from './dcrd.ts';
+import type { SemVer } from './version.ts';
+import { checkApiAndNetwork } from './version.ts';
+import { dcrToAtoms } from './dcrd.ts';
 
 /** dcrwallet 2.1.x serves JSON-RPC API 11.x. */
 export const WALLET_API_2_1: SemVer = { major: 11, minor: 0, patch: 0 };
@@ -115,15 +114,7 @@ export async function checkWallet(
   net: NetParams,
   accepted: readonly SemVer[] = [WALLET_API_2_1],
 ): Promise<void> {
-  const versions = await c.call<VersionMap>('version');
-  const bad = checkApiVersion(versions, 'dcrwalletjsonrpcapi', accepted);
-  if (bad !== undefined) throw new RpcSetupError(`dcrwallet: unsupported JSON-RPC API: ${bad}`);
-  const magic = await c.call<number>('getcurrentnet');
-  if (magic !== net.wireMagic) {
-    throw new RpcSetupError(
-      `dcrwallet: running on ${describeNet(magic)}, expected ${describeNet(net.wireMagic)}`,
-    );
-  }
+  await checkApiAndNetwork(c, 'dcrwallet', 'dcrwalletjsonrpcapi', accepted, net);
 }
 
 export interface WalletClientOptions extends Omit<RpcClientOptions, 'onConnect'> {
