@@ -20,7 +20,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { blake256 } from '../dcr/hash.ts';
-import { toHex } from '../dcr/bytes.ts';
+import { hashToDisplay, toHex } from '../dcr/bytes.ts';
+import { voteBlockRef } from '../dcr/stake.ts';
+import { decodeTx } from '../dcr/tx.ts';
 import { netParams } from '../dcr/params.ts';
 import { DcrdClient } from '../rpc/dcrd.ts';
 import { WalletClient, WALLET_API_2_0, WALLET_API_2_1 } from '../rpc/wallet.ts';
@@ -526,10 +528,56 @@ export class Simnet {
     else await p.stop();
   }
 
-  /** Start dcrd again on the same ports (after stopProcess/kill). */
+  /**
+   * Start dcrd again on the same ports (after stopProcess/kill). Returns once the running wallets
+   * are back on it and the tip has its votes again: a wallet retries its dcrd connection only
+   * every 5 s, and a block mined before the votes on the tip are back in the (new, empty) mempool
+   * is built on the tip's parent instead, a sibling that leaves the miner wallet stuck.
+   */
   async restartDcrd(kill = false): Promise<void> {
     await this.stopProcess('dcrd', kill);
     await this.startDcrd();
+    await this.waitWalletsConnected();
+    await this.waitWalletsSynced();
+    await this.waitTipVotes();
+  }
+
+  /** Wait until every running wallet reports a live connection to dcrd. */
+  async waitWalletsConnected(timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (const w of this.wallets) {
+      if (w.process === undefined || !w.process.running) continue;
+      for (;;) {
+        const info = await w.client.walletInfo().catch(() => undefined);
+        if (info?.daemonconnected === true) break;
+        if (Date.now() > deadline)
+          throw new Error(
+            `simnet: wallet ${w.name} did not reconnect to dcrd:\n${w.process.logTail()}`,
+          );
+        await sleep(100);
+      }
+    }
+  }
+
+  /** Wait until dcrd's mempool holds the votes the next block needs on the current tip. */
+  async waitTipVotes(timeoutMs = 60_000): Promise<void> {
+    const { hash, height } = await this.dcrd.getBestBlock();
+    if (height + 1 < SIMNET.stakeValidationHeight) return;
+    const need = Math.floor(SIMNET.ticketsPerBlock / 2) + 1;
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const ids = await this.dcrd.rpc.call<string[]>('getrawmempool', [false, 'votes']);
+      let votes = 0;
+      for (const id of ids) {
+        const hex = await this.dcrd.getRawTransaction(id).catch(() => undefined);
+        if (hex === undefined) continue; // mined or dropped meanwhile
+        if (hashToDisplay(voteBlockRef(decodeTx(hex)).blockHash) === hash) votes++;
+      }
+      if (votes >= need) return;
+      if (Date.now() > deadline)
+        throw new Error(`simnet: only ${votes} votes on tip ${hash} (height ${height})`);
+      await sleep(100);
+    }
   }
 
   /** Restart a wallet, optionally with new extra flags (e.g. --vsp.url / --vsp.pubkey). */

@@ -115,8 +115,15 @@ export class ManagedProcess {
   async stop(timeoutMs = 20_000): Promise<void> {
     if (!this.running) return;
     this.child.kill('SIGINT');
-    const timer = sleep(timeoutMs).then(() => 'timeout' as const);
-    if ((await Promise.race([this.exited, timer])) === 'timeout') {
+    // Cancel the timer once the process is gone: a pending one would keep Node alive for
+    // `timeoutMs` after the harness stopped.
+    const cancel = new AbortController();
+    const timer = sleep(timeoutMs, 'timeout' as const, { signal: cancel.signal }).catch(
+      () => 'exited' as const,
+    );
+    const first = await Promise.race([this.exited, timer]);
+    cancel.abort();
+    if (first === 'timeout') {
       this.child.kill('SIGKILL');
       await this.exited;
     }
