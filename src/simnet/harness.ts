@@ -151,6 +151,42 @@ function snapshotDir(votingWallets: number): string {
   return join(decredCacheDir(), '..', 'simnet-snapshots', key);
 }
 
+type Reconnect = { initialDelayMs: number; maxDelayMs: number } | false;
+/** Harness clients retry quickly: the processes are local and restarts are deliberate. */
+const RECONNECT: Reconnect = { initialDelayMs: 100, maxDelayMs: 2_000 };
+
+function dcrdClientFor(port: number, cert: string, reconnect: Reconnect): DcrdClient {
+  return new DcrdClient({
+    url: `wss://127.0.0.1:${port}/ws`,
+    user: RPC_USER,
+    pass: RPC_PASS,
+    ca: readFileSync(cert),
+    net: SIMNET,
+    callTimeoutMs: 60_000,
+    reconnect,
+  });
+}
+
+function walletClientFor(
+  name: string,
+  port: number,
+  cert: string,
+  legacy: boolean,
+  reconnect: Reconnect,
+): WalletClient {
+  return new WalletClient({
+    url: `wss://127.0.0.1:${port}/ws`,
+    user: RPC_USER,
+    pass: RPC_PASS,
+    ca: readFileSync(cert),
+    net: SIMNET,
+    name: `wallet ${name}`,
+    apiVersions: legacy ? [WALLET_API_2_0] : [WALLET_API_2_1],
+    callTimeoutMs: 60_000,
+    reconnect,
+  });
+}
+
 export class Simnet {
   readonly runDir: string;
   readonly bins: DecredBinaries;
@@ -315,15 +351,7 @@ export class Simnet {
     });
     await this.waitForFile(this.dcrdCert, this.dcrdProcess);
     this.dcrd?.close();
-    this.dcrd = new DcrdClient({
-      url: `wss://127.0.0.1:${this.dcrdRpcPort}/ws`,
-      user: RPC_USER,
-      pass: RPC_PASS,
-      ca: readFileSync(this.dcrdCert),
-      net: SIMNET,
-      callTimeoutMs: 60_000,
-      reconnect: { initialDelayMs: 100, maxDelayMs: 2_000 },
-    });
+    this.dcrd = dcrdClientFor(this.dcrdRpcPort, this.dcrdCert, RECONNECT);
     await this.dcrd.connect({ timeoutMs: 30_000 });
     this.recordPids();
   }
@@ -386,17 +414,7 @@ export class Simnet {
     });
     await this.waitForFile(w.certFile, w.process);
     w.client?.close();
-    w.client = new WalletClient({
-      url: `wss://127.0.0.1:${w.rpcPort}/ws`,
-      user: RPC_USER,
-      pass: RPC_PASS,
-      ca: readFileSync(w.certFile),
-      net: SIMNET,
-      name: `wallet ${w.name}`,
-      apiVersions: w.legacy ? [WALLET_API_2_0] : [WALLET_API_2_1],
-      callTimeoutMs: 60_000,
-      reconnect: { initialDelayMs: 100, maxDelayMs: 2_000 },
-    });
+    w.client = walletClientFor(w.name, w.rpcPort, w.certFile, w.legacy, RECONNECT);
     await w.client.connect({ timeoutMs: 30_000 });
     // A wallet that is still discovering addresses misses blocks mined meanwhile; wait for it.
     const deadline = Date.now() + 60_000;
@@ -630,28 +648,10 @@ export class Simnet {
     const sim = new Simnet(runDir, { detached: true });
     sim.dcrdRpcPort = state.dcrd.rpcPort;
     sim.dcrdP2pPort = state.dcrd.p2pPort;
-    sim.dcrd = new DcrdClient({
-      url: `wss://127.0.0.1:${state.dcrd.rpcPort}/ws`,
-      user: state.rpcUser,
-      pass: state.rpcPass,
-      ca: readFileSync(state.dcrd.cert),
-      net: SIMNET,
-      callTimeoutMs: 60_000,
-      reconnect: false,
-    });
+    sim.dcrd = dcrdClientFor(state.dcrd.rpcPort, state.dcrd.cert, false);
     await sim.dcrd.connect({ timeoutMs: 10_000 });
     for (const w of state.wallets) {
-      const client = new WalletClient({
-        url: `wss://127.0.0.1:${w.rpcPort}/ws`,
-        user: state.rpcUser,
-        pass: state.rpcPass,
-        ca: readFileSync(w.cert),
-        net: SIMNET,
-        name: `wallet ${w.name}`,
-        apiVersions: w.role === 'legacy' ? [WALLET_API_2_0] : [WALLET_API_2_1],
-        callTimeoutMs: 60_000,
-        reconnect: false,
-      });
+      const client = walletClientFor(w.name, w.rpcPort, w.cert, w.role === 'legacy', false);
       await client.connect({ timeoutMs: 10_000 });
       sim.wallets.push({
         name: w.name,
