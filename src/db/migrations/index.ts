@@ -1,0 +1,6 @@
+// Every migration, in version order. Listed by hand (no directory scan) so the set is fixed at
+// build time and a bundled or installed copy cannot pick up stray files.
+import type { Migration } from '../migrate.ts';
+import { migration001 } from './001-vsp.ts';
+
+export const MIGRATIONS: readonly Migration[] = [migration001];
