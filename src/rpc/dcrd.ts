@@ -1,11 +1,14 @@
 // Typed wrappers for the dcrd JSON-RPC methods stakepool uses, named after the methods. Amounts
 // dcrd reports in DCR (floats) are converted to atoms (bigint) where stakepool uses them.
+import { EventEmitter } from 'node:events';
 import type { NetParams } from '../dcr/params.ts';
 import type { CallOptions, RpcCaller, RpcClientOptions } from './client.ts';
 import { RpcClient } from './client.ts';
 import { RpcSetupError } from './errors.ts';
 import type { VersionMap } from './version.ts';
 import { checkApiAndNetwork } from './version.ts';
+import type { DcrdEvents } from './notifications.ts';
+import { parseDcrdNotification } from './notifications.ts';
 
 export { describeNet } from './version.ts';
 
@@ -151,12 +154,17 @@ export interface DcrdClientOptions extends Omit<RpcClientOptions, 'onConnect'> {
   notifyNewTickets?: boolean;
 }
 
-/** dcrd over websocket; re-subscribes to notifications after every reconnect. */
-export class DcrdClient {
+/**
+ * dcrd over websocket; re-subscribes to notifications after every reconnect and emits them as
+ * typed events (blockConnected, blockDisconnected, winningTickets, newTickets). The raw stream
+ * stays available as `rpc.on('notification')`.
+ */
+export class DcrdClient extends EventEmitter<DcrdEvents> {
   readonly rpc: RpcClient;
   readonly net: NetParams;
 
   constructor(options: DcrdClientOptions) {
+    super();
     this.net = options.net;
     this.rpc = new RpcClient({
       name: 'dcrd',
@@ -167,6 +175,29 @@ export class DcrdClient {
         if (options.notifyWinningTickets === true) await c.call('notifywinningtickets');
         if (options.notifyNewTickets === true) await c.call('notifynewtickets');
       },
+    });
+    this.rpc.on('notification', (method, params) => {
+      const n = parseDcrdNotification(method, params);
+      if (n === undefined) {
+        if (method !== 'txaccepted' && method !== 'txacceptedverbose') {
+          options.logger?.warn({ client: 'dcrd', method }, 'ignoring an unrecognised notification');
+        }
+        return;
+      }
+      switch (n.event) {
+        case 'blockConnected':
+          this.emit('blockConnected', n.data);
+          break;
+        case 'blockDisconnected':
+          this.emit('blockDisconnected', n.data);
+          break;
+        case 'winningTickets':
+          this.emit('winningTickets', n.data);
+          break;
+        case 'newTickets':
+          this.emit('newTickets', n.data);
+          break;
+      }
     });
   }
 
