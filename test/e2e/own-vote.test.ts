@@ -56,11 +56,9 @@ describe('e2e: dcrd accepts votes built and signed by src/dcr', { timeout: 600_0
       net: SIMNET,
       notifyWinningTickets: true,
     });
-    dcrd.rpc.on('notification', (method, params) => {
-      if (method !== 'winningtickets') return;
-      const [hash, height, tickets] = params as [string, number, Record<string, string>];
-      winners.set(hash, { hash, height, tickets: Object.values(tickets) });
-    });
+    dcrd.on('winningTickets', (w) =>
+      winners.set(w.blockHash, { hash: w.blockHash, height: w.height, tickets: w.tickets }),
+    );
     await dcrd.connect();
   });
 
