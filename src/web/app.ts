@@ -1,0 +1,25 @@
+// The web server: one fastify app on one origin. For now it serves the vspd-compatible API under
+// /api/v3; the legacy API, pages and admin are registered here as they are built.
+import Fastify from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import { resolveContext } from './context.ts';
+import type { WebContext } from './context.ts';
+import { vspApi } from './plugins/vsp-api.ts';
+import type { VspApiOptions } from './plugins/vsp-api.ts';
+
+export interface BuildOptions {
+  /** /api/v3 tuning (broadcast retry timing and limits). */
+  vspApi?: VspApiOptions;
+  /** Trust X-Forwarded-For from the reverse proxy (vspd runs behind nginx). Default false. */
+  trustProxy?: boolean;
+}
+
+export function build(ctx: WebContext, options: BuildOptions = {}): FastifyInstance {
+  const app: FastifyInstance =
+    ctx.log === undefined
+      ? Fastify({ logger: false, trustProxy: options.trustProxy ?? false })
+      : Fastify({ loggerInstance: ctx.log, trustProxy: options.trustProxy ?? false });
+  const resolved = resolveContext(ctx, app.log);
+  void app.register(vspApi(resolved, options.vspApi), { prefix: '/api/v3' });
+  return app;
+}
