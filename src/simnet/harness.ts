@@ -538,6 +538,32 @@ export class Simnet {
     throw new Error(`simnet: ticket ${ticket} not live after ${maxBlocks} blocks`);
   }
 
+  /**
+   * Mine until the ticket leaves the live pool, and report how: the vote or the (automatic)
+   * revocation that spent it, found in the stake tree of the block that did.
+   */
+  async waitForTicketOutcome(
+    ticket: string,
+    maxBlocks = 500,
+  ): Promise<{ outcome: 'voted' | 'revoked'; txid: string; height: number }> {
+    await this.waitForTicketLive(ticket);
+    for (let i = 0; i < maxBlocks; i++) {
+      const [hash] = await this.mine(1);
+      if (hash === undefined || (await this.dcrd.existsLiveTicket(ticket))) continue;
+      const block = await this.dcrd.getBlock(hash, true);
+      for (const stx of block.rawstx ?? []) {
+        const spends = stx.vin.some((v) => v.txid === ticket && v.vout === 0);
+        if (!spends) continue;
+        const outcome = stx.vin.some((v) => v.stakebase !== undefined) ? 'voted' : 'revoked';
+        return { outcome, txid: stx.txid, height: block.height };
+      }
+      throw new Error(
+        `simnet: ticket ${ticket} left the live pool in block ${block.height} unspent`,
+      );
+    }
+    throw new Error(`simnet: ticket ${ticket} still live after ${maxBlocks} blocks`);
+  }
+
   /** Stop one process (politely) or kill it (SIGKILL). */
   async stopProcess(name: string, kill = false): Promise<void> {
     const p = name === 'dcrd' ? this.dcrdProcess : this.wallet(name).process;

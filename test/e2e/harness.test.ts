@@ -89,6 +89,15 @@ describe('e2e: the simnet harness', { timeout: 300_000 }, () => {
     }
   });
 
+  it('follows a ticket to its vote (waitForTicketOutcome)', async () => {
+    const [ticket] = await sim.miner.client.purchaseTicket('default', 1);
+    assert.ok(ticket !== undefined);
+    const result = await sim.waitForTicketOutcome(ticket);
+    assert.equal(result.outcome, 'voted');
+    const vote = await sim.dcrd.getRawTransactionVerbose(result.txid);
+    assert.equal(vote.blockheight, result.height);
+  });
+
   it('lists every process it started, each alive', () => {
     const st = sim.state();
     assert.equal(st.runDir, sim.runDir);
