@@ -14,6 +14,8 @@ Commands:
   up [--voting-wallets N]   start dcrd and the wallets (first run builds a chain: ~3 minutes)
   status                    show heights, ports, credentials and balances
   mine N                    mine N blocks (the miner wallet buys tickets and votes)
+  ctl NODE METHOD [ARG...]  JSON-RPC call to dcrd or a wallet (miner, voting1, customer, legacy);
+                            arguments are JSON where they parse as JSON, else strings
   down                      stop everything and delete the run directory
 `;
 
@@ -109,6 +111,26 @@ export async function simnetCommand(args: readonly string[]): Promise<number> {
       }
       return 0;
     }
+    case 'ctl': {
+      const [node, method, ...params] = rest;
+      if (node === undefined || method === undefined) {
+        process.stderr.write('simnet ctl: usage: ctl NODE METHOD [ARG...]\n');
+        return 2;
+      }
+      if (!running(state)) {
+        process.stderr.write('simnet is not running (start it with: stakepool simnet up)\n');
+        return 1;
+      }
+      const sim = await Simnet.attach(runDir);
+      try {
+        const client = node === 'dcrd' ? sim.dcrd.rpc : sim.wallet(node).client.rpc;
+        const result = await client.call(method, params.map(jsonOrString));
+        process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      } finally {
+        sim.detach();
+      }
+      return 0;
+    }
     case 'down': {
       if (state !== undefined) {
         for (const w of state.wallets) if (w.pid !== undefined) await stopPid(w.pid);
@@ -124,5 +146,13 @@ export async function simnetCommand(args: readonly string[]): Promise<number> {
     default:
       process.stderr.write(`simnet: unknown command "${cmd}"\n\n${simnetUsage}`);
       return 2;
+  }
+}
+
+function jsonOrString(arg: string): unknown {
+  try {
+    return JSON.parse(arg) as unknown;
+  } catch {
+    return arg;
   }
 }
