@@ -222,6 +222,7 @@ export class FakeNode extends EventEmitter<FakeNodeEvents> {
 
   private onUpgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
     this.upgradeAttempts++;
+    socket.on('error', () => {}); // resets by clients that give up are expected
     const expected = `Basic ${Buffer.from(`${this.user}:${this.pass}`).toString('base64')}`;
     if (req.headers.authorization !== expected) {
       this.authFailures++;
@@ -234,6 +235,8 @@ export class FakeNode extends EventEmitter<FakeNodeEvents> {
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       const n = ++this.connections;
       ws.on('message', (data) => this.onMessage(ws, n, data));
+      // A client that goes away abruptly (a reset) is part of what the tests do, not an error.
+      ws.on('error', () => {});
       this.emit('connection', n);
     });
   }

@@ -159,7 +159,10 @@ describe('payfee: errors in check order', () => {
   it('11: a WIF that does not decode, or is for another network (before the fee tx)', async () => {
     const { h, t } = setup();
     const mainnetWif = encodeWif(newKey().priv, netParams('mainnet'));
-    for (const votingkey of ['notawif', t.voting.wif.slice(0, -1) + 'x', mainnetWif]) {
+    // Change the last character (to one it is not already), which breaks the checksum.
+    const last = t.voting.wif.endsWith('x') ? 'y' : 'x';
+    const badChecksum = t.voting.wif.slice(0, -1) + last;
+    for (const votingkey of ['notawif', badChecksum, mainnetWif]) {
       const res = await pay(h, t, payFeeBody(h, t, 'zz', { votingkey }));
       assertError(h, res, ErrorCode.InvalidPrivKey);
     }
