@@ -1,5 +1,7 @@
 // The `stakepool` command. Later issues add `serve`, `voter` and the admin commands.
 import process from 'node:process';
+import { createDatabaseCommand, retireXpubCommand, writeConfigCommand } from './admin.ts';
+import { serveCommand } from './serve.ts';
 import { simnetCommand } from './simnet.ts';
 
 const usage = `stakepool: a Decred stake pool (legacy dcrstakepool model and vspd-compatible VSP)
@@ -7,6 +9,10 @@ const usage = `stakepool: a Decred stake pool (legacy dcrstakepool model and vsp
 Usage: stakepool <command> [options]
 
 Commands:
+  serve [options]                run the pool: web (VSP API v3, pages, admin) and jobs
+  createdatabase <fee xpub>      create the database with the VSP fee xpub (vspadmin's)
+  retirexpub <fee xpub>          retire the current fee xpub and start using a new one
+  writeconfig [path]             write a default, commented config file
   simnet up|status|mine N|down   a private Decred simnet of real dcrd and dcrwallets
   help                           show this message
 
@@ -27,6 +33,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     case '--version':
       process.stdout.write('stakepool 0.1.0\n');
       return 0;
+    case 'serve':
+      return serveCommand(rest);
+    case 'createdatabase':
+      return createDatabaseCommand(rest);
+    case 'retirexpub':
+      return retireXpubCommand(rest);
+    case 'writeconfig':
+      return writeConfigCommand(rest);
     case 'simnet':
       return simnetCommand(rest);
     default:

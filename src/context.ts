@@ -1,0 +1,164 @@
+// Composition root: builds the database, RPC clients, stores, web app and jobs of one stakepool
+// process from a loaded configuration. Tests pass overrides for the pieces they replace.
+import { readFileSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
+import type { Logger } from 'pino';
+import type { Config } from './config/index.ts';
+import { redactConfig } from './config/index.ts';
+import type { NetParams } from './dcr/params.ts';
+import { netParams } from './dcr/params.ts';
+import type { Database } from './db/index.ts';
+import { createDatabase, currentFeeXpub, ensureNetwork, migrateToLatest } from './db/index.ts';
+import { DcrdClient } from './rpc/dcrd.ts';
+import { WalletClient } from './rpc/wallet.ts';
+import { createVspStore } from './vsp/db-store.ts';
+import { feeAddressSource } from './vsp/fee-address.ts';
+import type { VotingWallets } from './vsp/node.ts';
+import { vspDcrd } from './vsp/node.ts';
+import { loadOrCreateServerKey } from './vsp/server-key.ts';
+import type { ServerKey } from './vsp/server-key.ts';
+import type { VspStore } from './vsp/store.ts';
+import { build } from './web/app.ts';
+
+export const VERSION = '0.1.0';
+
+export interface AppContext {
+  config: Config;
+  net: NetParams;
+  log: Logger;
+  database: Database;
+  store: VspStore;
+  dcrd: DcrdClient;
+  wallets: WalletClient[];
+  votingWallets: VotingWallets;
+  serverKey: ServerKey;
+  web: FastifyInstance;
+  /** Stop intake, drain, close HTTP, close the database. */
+  close(): Promise<void>;
+}
+
+export interface ContextOverrides {
+  log?: Logger;
+  database?: Database;
+}
+
+export function createLogger(config: Config): Logger {
+  return pino({ level: config.logLevel, base: { app: 'stakepool' } });
+}
+
+/** Open the database (migrating it) and check it belongs to the configured network. */
+export async function openDatabase(config: Config, log: Logger): Promise<Database> {
+  const database = createDatabase({
+    ...config.db,
+    onPoolError: (err: unknown) => log.error({ err }, 'database pool error'),
+  });
+  try {
+    const applied = await migrateToLatest(database.db);
+    if (applied.length > 0) log.info({ applied }, 'database migrated');
+    await ensureNetwork(database.db, netParams(config.network).name);
+  } catch (e) {
+    await database.close();
+    throw e;
+  }
+  return database;
+}
+
+/** Voting wallets that are connected right now, out of those configured. */
+export function votingWalletsOf(clients: readonly WalletClient[]): VotingWallets {
+  return {
+    connected() {
+      const online = clients
+        .filter((c) => c.rpc.isReady)
+        .map((c) => ({ name: c.rpc.name, client: c }));
+      return Promise.resolve({ online, total: clients.length });
+    },
+  };
+}
+
+export async function createContext(
+  config: Config,
+  overrides: ContextOverrides = {},
+): Promise<AppContext> {
+  const net = netParams(config.network);
+  const log = overrides.log ?? createLogger(config);
+  log.info({ config: redactConfig(config) }, 'starting stakepool');
+  const database = overrides.database ?? (await openDatabase(config, log));
+  if ((await currentFeeXpub(database.db)) === undefined) {
+    await database.close();
+    throw new Error(
+      'the database has no fee xpub; create it with: stakepool createdatabase <fee xpub>',
+    );
+  }
+  const store = createVspStore(database.db);
+  const dcrd = new DcrdClient({
+    url: `wss://${config.dcrd.host}/ws`,
+    user: config.dcrd.user,
+    pass: config.dcrd.password,
+    ca: readFileSync(config.dcrd.cert),
+    net,
+    name: 'dcrd',
+    notifyBlocks: true,
+    logger: log.child({ subsystem: 'dcrd' }),
+  });
+  const wallets = config.wallets.map(
+    (w) =>
+      new WalletClient({
+        url: `wss://${w.host}/ws`,
+        user: w.user,
+        pass: w.password,
+        ca: readFileSync(w.cert),
+        net,
+        name: `wallet ${w.host}`,
+        logger: log.child({ subsystem: 'wallet', host: w.host }),
+      }),
+  );
+  // Connections come up in the background: a node that is down is retried, never fatal.
+  for (const c of [dcrd.rpc, ...wallets.map((w) => w.rpc)]) {
+    c.connect({ timeoutMs: 5_000 }).catch((err: unknown) =>
+      log.warn({ err: (err as Error).message, node: c.name }, 'node not reachable yet; retrying'),
+    );
+  }
+  const votingWallets = votingWalletsOf(wallets);
+  const serverKey = await loadOrCreateServerKey(store);
+  const web = build(
+    {
+      net,
+      config: {
+        vspFee: config.vspFee,
+        vspClosed: config.vspClosed,
+        vspClosedMsg: config.vspClosedMsg,
+        designation: config.designation,
+        version: VERSION,
+      },
+      store,
+      dcrd: vspDcrd(dcrd),
+      wallets: votingWallets,
+      serverKey,
+      feeAddresses: feeAddressSource(store, net),
+      log: log.child({ subsystem: 'web' }),
+    },
+    { trustProxy: config.realIpHeader !== '' },
+  );
+  let closed = false;
+  return {
+    config,
+    net,
+    log,
+    database,
+    store,
+    dcrd,
+    wallets,
+    votingWallets,
+    serverKey,
+    web,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await web.close();
+      dcrd.close();
+      for (const w of wallets) w.close();
+      await database.close();
+    },
+  };
+}
