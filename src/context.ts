@@ -1,6 +1,7 @@
 // Composition root: builds the database, RPC clients, stores, web app and jobs of one stakepool
 // process from a loaded configuration. Tests pass overrides for the pieces they replace.
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import type { Logger } from 'pino';
@@ -49,6 +50,9 @@ export function createLogger(config: Config): Logger {
 
 /** Open the database (migrating it) and check it belongs to the configured network. */
 export async function openDatabase(config: Config, log: Logger): Promise<Database> {
+  if (config.db.engine === 'sqlite' && config.db.sqlitePath !== undefined) {
+    mkdirSync(dirname(config.db.sqlitePath), { recursive: true });
+  }
   const database = createDatabase({
     ...config.db,
     onPoolError: (err: unknown) => log.error({ err }, 'database pool error'),

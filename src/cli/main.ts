@@ -1,6 +1,7 @@
 // The `stakepool` command. Later issues add `serve`, `voter` and the admin commands.
 import process from 'node:process';
 import { createDatabaseCommand, retireXpubCommand, writeConfigCommand } from './admin.ts';
+import { demoCommand } from './demo.ts';
 import { serveCommand } from './serve.ts';
 import { simnetCommand } from './simnet.ts';
 
@@ -10,6 +11,7 @@ Usage: stakepool <command> [options]
 
 Commands:
   serve [options]                run the pool: web (VSP API v3, pages, admin) and jobs
+  demo [--port=8800]             a simnet plus stakepool serving its VSP, no config (npm start)
   createdatabase <fee xpub>      create the database with the VSP fee xpub (vspadmin's)
   retirexpub <fee xpub>          retire the current fee xpub and start using a new one
   writeconfig [path]             write a default, commented config file
@@ -33,6 +35,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     case '--version':
       process.stdout.write('stakepool 0.1.0\n');
       return 0;
+    case 'demo':
+      return demoCommand(rest);
     case 'serve':
       return serveCommand(rest);
     case 'createdatabase':

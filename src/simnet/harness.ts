@@ -95,6 +95,8 @@ export interface SimnetOptions {
 /** What `stakepool simnet status|mine|down` needs to find a running harness again. */
 export interface SimnetState {
   runDir: string;
+  /** Started by `stakepool simnet up` (outlives its starter) rather than owned by a process. */
+  detached: boolean;
   dcrd: { rpcPort: number; p2pPort: number; cert: string; pid: number | undefined };
   wallets: {
     name: string;
@@ -636,6 +638,7 @@ export class Simnet {
   state(): SimnetState {
     return {
       runDir: this.runDir,
+      detached: this.detached,
       dcrd: {
         rpcPort: this.dcrdRpcPort,
         p2pPort: this.dcrdP2pPort,
