@@ -1,16 +1,27 @@
 // Composition root: builds the database, RPC clients, stores, web app and jobs of one stakepool
 // process from a loaded configuration. Tests pass overrides for the pieces they replace.
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import type { Logger } from 'pino';
-import type { Config } from './config/index.ts';
+import type { Config, ConfigSources } from './config/index.ts';
 import { redactConfig } from './config/index.ts';
 import type { NetParams } from './dcr/params.ts';
 import { netParams } from './dcr/params.ts';
 import type { Database } from './db/index.ts';
-import { createDatabase, currentFeeXpub, ensureNetwork, migrateToLatest } from './db/index.ts';
+import {
+  SETTING_KEYS,
+  createDatabase,
+  currentFeeXpub,
+  ensureNetwork,
+  getOrCreateSecret,
+  migrateToLatest,
+} from './db/index.ts';
+import { rpcNodeHealth } from './admin/health.ts';
+import { adminPasswordHash } from './admin/password.ts';
+import { dbAdminStore } from './admin/store.ts';
 import { DcrdClient } from './rpc/dcrd.ts';
 import { WalletClient } from './rpc/wallet.ts';
 import { createVspStore } from './vsp/db-store.ts';
@@ -42,6 +53,8 @@ export interface AppContext {
 export interface ContextOverrides {
   log?: Logger;
   database?: Database;
+  /** Where each config value came from (loadConfig's `sources`): an explicit baseurl is used. */
+  sources?: ConfigSources;
 }
 
 export function createLogger(config: Config): Logger {
@@ -85,6 +98,7 @@ export async function createContext(
   overrides: ContextOverrides = {},
 ): Promise<AppContext> {
   const net = netParams(config.network);
+  const loadedSources = overrides.sources;
   const log = overrides.log ?? createLogger(config);
   log.info({ config: redactConfig(config) }, 'starting stakepool');
   const database = overrides.database ?? (await openDatabase(config, log));
@@ -141,6 +155,32 @@ export async function createContext(
       serverKey,
       feeAddresses: feeAddressSource(store, net),
       log: log.child({ subsystem: 'web' }),
+      site: {
+        supportEmail: config.supportEmail,
+        description: config.description,
+        legacyPool: config.legacyPool,
+        // The default base URL is derived from `listen`, which is wrong behind a proxy: without
+        // an explicit one the pages use the request's Host header.
+        ...(loadedSources?.baseUrl.kind !== 'default' && loadedSources !== undefined
+          ? { baseUrl: config.baseUrl }
+          : {}),
+      },
+      admin: {
+        passwordHash: await adminPasswordHash(config.adminPass),
+        cookieSecret: await getOrCreateSecret(database.db, SETTING_KEYS.cookieSecret, () =>
+          randomBytes(32),
+        ),
+        cookieSecure: config.cookieSecure,
+        store: dbAdminStore(database),
+        health: rpcNodeHealth({
+          dcrd: { host: config.dcrd.host, client: dcrd },
+          wallets: wallets.map((w, i) => ({
+            name: config.wallets[i]?.host ?? w.rpc.name,
+            client: w,
+          })),
+        }),
+        realIpHeader: config.realIpHeader,
+      },
     },
     { trustProxy: config.realIpHeader !== '' },
   );

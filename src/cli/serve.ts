@@ -6,7 +6,7 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
   const loaded = loadCommandConfig(argv, 'serve');
   if (loaded === undefined) return 2;
   const { config } = loaded;
-  const ctx = await createContext(config);
+  const ctx = await createContext(config, { sources: loaded.sources });
   const listen = config.listenAddress;
   const address =
     listen.kind === 'unix'

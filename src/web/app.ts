@@ -1,11 +1,13 @@
-// The web server: one fastify app on one origin. For now it serves the vspd-compatible API under
-// /api/v3; the legacy API, pages and admin are registered here as they are built.
+// The web server: one fastify app on one origin. It serves the vspd-compatible API under
+// /api/v3, and the pages (/, /admin); the legacy API is registered here as it is built.
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import { resolveContext } from './context.ts';
 import type { WebContext } from './context.ts';
 import { vspApi } from './plugins/vsp-api.ts';
 import type { VspApiOptions } from './plugins/vsp-api.ts';
+import { pages } from './plugins/pages.ts';
+import { resolvePages } from './plugins/site.ts';
 
 export interface BuildOptions {
   /** /api/v3 tuning (broadcast retry timing and limits). */
@@ -21,5 +23,6 @@ export function build(ctx: WebContext, options: BuildOptions = {}): FastifyInsta
       : Fastify({ loggerInstance: ctx.log, trustProxy: options.trustProxy ?? false });
   const resolved = resolveContext(ctx, app.log);
   void app.register(vspApi(resolved, options.vspApi), { prefix: '/api/v3' });
+  void app.register(pages(resolvePages(resolved, ctx.site, ctx.admin)));
   return app;
 }

@@ -6,6 +6,7 @@ import type { NetParams } from '../dcr/params.ts';
 import type { FeeAddressSource } from '../vsp/fee-address.ts';
 import type { VotingWallets, VspDcrd } from '../vsp/node.ts';
 import type { ServerKey } from '../vsp/server-key.ts';
+import type { AdminContext, SiteConfig } from './plugins/site.ts';
 import { VspStatsCache } from '../vsp/stats.ts';
 import type { VspStore } from '../vsp/store.ts';
 
@@ -44,6 +45,10 @@ export interface WebContext {
   sleep?: (ms: number) => Promise<void>;
   /** Shared stats cache (the home page uses it too); built from store/dcrd/wallets if absent. */
   stats?: VspStatsCache;
+  /** Home page and footer settings (support email, description, legacy pool link, base URL). */
+  site?: SiteConfig;
+  /** The admin pages and /admin/status; /admin is not served without it. */
+  admin?: AdminContext;
 }
 
 export const DEFAULT_MAX_VOTE_CHANGE_RECORDS = 10;
