@@ -26,12 +26,16 @@ import { DcrdClient } from './rpc/dcrd.ts';
 import { WalletClient } from './rpc/wallet.ts';
 import { createVspStore } from './vsp/db-store.ts';
 import { feeAddressSource } from './vsp/fee-address.ts';
-import type { VotingWallets } from './vsp/node.ts';
 import { vspDcrd } from './vsp/node.ts';
 import { loadOrCreateServerKey } from './vsp/server-key.ts';
 import type { ServerKey } from './vsp/server-key.ts';
 import type { VspStore } from './vsp/store.ts';
 import { build } from './web/app.ts';
+import { ChainFollower } from './chain/follower.ts';
+import { VspPipeline } from './chain/vsp-pipeline.ts';
+import { WalletConsistency } from './voting/consistency.ts';
+import type { VspVotingWallets } from './voting/vsp-wallets.ts';
+import { vspVotingWallets } from './voting/vsp-wallets.ts';
 
 export const VERSION = '0.1.0';
 
@@ -43,7 +47,7 @@ export interface AppContext {
   store: VspStore;
   dcrd: DcrdClient;
   wallets: WalletClient[];
-  votingWallets: VotingWallets;
+  votingWallets: VspVotingWallets;
   serverKey: ServerKey;
   web: FastifyInstance;
   /** Stop intake, drain, close HTTP, close the database. */
@@ -79,18 +83,6 @@ export async function openDatabase(config: Config, log: Logger): Promise<Databas
     throw e;
   }
   return database;
-}
-
-/** Voting wallets that are connected right now, out of those configured. */
-export function votingWalletsOf(clients: readonly WalletClient[]): VotingWallets {
-  return {
-    connected() {
-      const online = clients
-        .filter((c) => c.rpc.isReady)
-        .map((c) => ({ name: c.rpc.name, client: c }));
-      return Promise.resolve({ online, total: clients.length });
-    },
-  };
 }
 
 export async function createContext(
@@ -137,7 +129,28 @@ export async function createContext(
       log.warn({ err: (err as Error).message, node: c.name }, 'node not reachable yet; retrying'),
     );
   }
-  const votingWallets = votingWalletsOf(wallets);
+  const votingWallets = vspVotingWallets(wallets, { log: log.child({ subsystem: 'voting' }) });
+  const pipeline = new VspPipeline({
+    db: database.db,
+    dcrd,
+    wallets: votingWallets,
+    net,
+    log: log.child({ subsystem: 'chain' }),
+  });
+  const consistency = new WalletConsistency({
+    db: database.db,
+    dcrd,
+    wallets: votingWallets,
+    log: log.child({ subsystem: 'consistency' }),
+  });
+  const follower = new ChainFollower({
+    dcrd,
+    dcrdConnection: dcrd.rpc,
+    pipeline,
+    consistency,
+    walletConnections: wallets.map((w) => w.rpc),
+    log: log.child({ subsystem: 'follower' }),
+  });
   const serverKey = await loadOrCreateServerKey(store);
   const web = build(
     {
@@ -184,6 +197,7 @@ export async function createContext(
     },
     { trustProxy: config.realIpHeader !== '' },
   );
+  follower.start();
   let closed = false;
   return {
     config,
@@ -199,6 +213,7 @@ export async function createContext(
     async close() {
       if (closed) return;
       closed = true;
+      await follower.stop();
       await web.close();
       dcrd.close();
       for (const w of wallets) w.close();
