@@ -19,6 +19,7 @@ import {
   getOrCreateSecret,
   migrateToLatest,
 } from './db/index.ts';
+import { SqliteBackupJob } from './db/backup-job.ts';
 import { rpcNodeHealth } from './admin/health.ts';
 import { adminPasswordHash } from './admin/password.ts';
 import { dbAdminStore } from './admin/store.ts';
@@ -198,6 +199,13 @@ export async function createContext(
     { trustProxy: config.realIpHeader !== '' },
   );
   follower.start();
+  const backups = new SqliteBackupJob({
+    database,
+    destPath: `${config.db.sqlitePath ?? 'stakepool.db'}-backup`,
+    intervalMs: config.backupIntervalMs,
+    log: log.child({ subsystem: 'backup' }),
+  });
+  backups.start();
   let closed = false;
   return {
     config,
@@ -217,6 +225,7 @@ export async function createContext(
       await web.close();
       dcrd.close();
       for (const w of wallets) w.close();
+      await backups.stop(); // the shutdown backup, after the last write
       await database.close();
     },
   };
