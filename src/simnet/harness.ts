@@ -541,29 +541,30 @@ export class Simnet {
   }
 
   /**
-   * Mine until the ticket leaves the live pool, and report how: the vote or the (automatic)
-   * revocation that spent it, found in the stake tree of the block that did.
+   * Mine until the ticket is spent, and report how: the vote or the (automatic) revocation that
+   * spent it, found by scanning every block's stake tree from the ticket's own block on (so a
+   * ticket that already voted is found too).
    */
   async waitForTicketOutcome(
     ticket: string,
     maxBlocks = 500,
   ): Promise<{ outcome: 'voted' | 'revoked'; txid: string; height: number }> {
-    await this.waitForTicketLive(ticket);
-    for (let i = 0; i < maxBlocks; i++) {
-      const [hash] = await this.mine(1);
-      if (hash === undefined || (await this.dcrd.existsLiveTicket(ticket))) continue;
-      const block = await this.dcrd.getBlock(hash, true);
-      for (const stx of block.rawstx ?? []) {
-        const spends = stx.vin.some((v) => v.txid === ticket && v.vout === 0);
-        if (!spends) continue;
-        const outcome = stx.vin.some((v) => v.stakebase !== undefined) ? 'voted' : 'revoked';
-        return { outcome, txid: stx.txid, height: block.height };
+    await this.waitForConfirmations(ticket, 1);
+    let next = (await this.dcrd.getRawTransactionVerbose(ticket)).blockheight ?? 0;
+    for (let mined = 0; ; mined++) {
+      const tip = (await this.dcrd.getBestBlock()).height;
+      for (; next <= tip; next++) {
+        const block = await this.dcrd.getBlock(await this.dcrd.getBlockHash(next), true);
+        for (const stx of block.rawstx ?? []) {
+          if (!stx.vin.some((v) => v.txid === ticket && v.vout === 0)) continue;
+          const outcome = stx.vin.some((v) => v.stakebase !== undefined) ? 'voted' : 'revoked';
+          return { outcome, txid: stx.txid, height: block.height };
+        }
       }
-      throw new Error(
-        `simnet: ticket ${ticket} left the live pool in block ${block.height} unspent`,
-      );
+      if (mined >= maxBlocks) break;
+      await this.mine(1);
     }
-    throw new Error(`simnet: ticket ${ticket} still live after ${maxBlocks} blocks`);
+    throw new Error(`simnet: ticket ${ticket} still unspent after ${maxBlocks} more blocks`);
   }
 
   /** Stop one process (politely) or kill it (SIGKILL). */
