@@ -10,7 +10,6 @@ import { hashToDisplay } from '../dcr/bytes.ts';
 import type { NetParams } from '../dcr/params.ts';
 import { stakeTxType } from '../dcr/stake.ts';
 import { TX_TREE_STAKE, txid } from '../dcr/tx.ts';
-import { nowSeconds } from '../db/engine.ts';
 import {
   deleteSetting,
   getLastScannedBlock,
@@ -24,7 +23,7 @@ import type { Db } from '../db/transaction.ts';
 import { isRpcError, RpcErrorCode } from '../rpc/errors.ts';
 
 /** Beside settings' vsp.last_scanned_block (the height): the hash of that block. */
-export const LAST_SCANNED_HASH_KEY = 'vsp.last_scanned_hash';
+export const LAST_SCANNED_HASH_KEY = SETTING_KEYS.lastScannedHash;
 
 export interface ScanPoint {
   height: number;
@@ -52,21 +51,6 @@ export async function clearScanPoint(db: Db): Promise<void> {
     await deleteSetting(trx, SETTING_KEYS.lastScannedBlock);
     await deleteSetting(trx, LAST_SCANNED_HASH_KEY);
   });
-}
-
-/**
- * Forget the outcomes found in blocks above `height` (blocks no longer on the main chain): the
- * tickets become votable again until the scan finds their spends on the new chain. Outcomes with
- * no recorded height (imported) are never touched. Returns how many tickets changed.
- */
-export async function clearOutcomesAbove(db: Db, height: number): Promise<number> {
-  const result = await db
-    .updateTable('vsp_tickets')
-    .set({ outcome: '', outcome_height: 0, spend_tx_hash: '', updated_at: BigInt(nowSeconds()) })
-    .where('outcome_height', '>', height)
-    .where('outcome', '!=', '')
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
 }
 
 export type SpendKind = 'vote' | 'revocation';

@@ -35,9 +35,9 @@ import type { AddTicketResult, MinedTicket, TicketForWallets } from '../voting/v
 import { dropInvalidAgendas } from '../voting/stored-choices.ts';
 import type { JobLog } from './log.ts';
 import { SILENT_LOG } from './log.ts';
+import { clearOutcomesAbove } from '../db/vsp-tickets.ts';
 import type { CallSignal, ChainReader, ScanPoint } from './outcomes.ts';
 import {
-  clearOutcomesAbove,
   findForkPoint,
   getScanPoint,
   onMainChain,

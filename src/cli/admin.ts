@@ -7,6 +7,8 @@ import { openDatabase, createLogger } from '../context.ts';
 import { ExtendedKey } from '../dcr/hdkey.ts';
 import { netParams } from '../dcr/params.ts';
 import { currentFeeXpub, setFeeXpub } from '../db/index.ts';
+import { createVspStore } from '../vsp/db-store.ts';
+import { loadOrCreateServerKey } from '../vsp/server-key.ts';
 import { loadCommandConfig } from './config-load.ts';
 
 /** A fee xpub must be a public extended key of the configured network. */
@@ -34,7 +36,13 @@ export async function createDatabaseCommand(argv: readonly string[]): Promise<nu
       return 1;
     }
     await setFeeXpub(database.db, xpub);
-    process.stdout.write(`database ready (${config.db.engine}) with fee xpub ${xpub}\n`);
+    // Made now rather than at the first `serve`, as vspadmin does: the operator can publish the
+    // key wallets pin (--vsp.pubkey) before the pool is up.
+    const key = await loadOrCreateServerKey(createVspStore(database.db));
+    process.stdout.write(
+      `database ready (${config.db.engine}) with fee xpub ${xpub}\n` +
+        `VSP public key (dcrwallet --vsp.pubkey): ${key.publicKeyBase64}\n`,
+    );
     return 0;
   } finally {
     await database.close();
@@ -50,9 +58,16 @@ export async function retireXpubCommand(argv: readonly string[]): Promise<number
   const database = await openDatabase(config, log);
   try {
     const old = await currentFeeXpub(database.db);
+    if (old === undefined) {
+      // Retiring nothing would silently create the database's first key under the wrong command.
+      process.stderr.write(
+        'retirexpub: the database has no fee xpub to retire; create it with createdatabase\n',
+      );
+      return 1;
+    }
     const next = await setFeeXpub(database.db, xpub);
     process.stdout.write(
-      `fee xpub ${old?.xpub ?? '(none)'} retired; new fee xpub #${next.id} ${xpub}\n`,
+      `fee xpub #${old.id} ${old.xpub} retired; new fee xpub #${next.id} ${xpub}\n`,
     );
     return 0;
   } finally {
@@ -68,7 +83,10 @@ export function writeConfigCommand(argv: readonly string[]): number {
     process.stderr.write(`writeconfig: ${path} already exists; not overwriting it\n`);
     return 1;
   }
-  writeDefaultConfig(path);
+  // A network given for this command (`writeconfig --network=mainnet`) is written into the file.
+  const set: Record<string, string> =
+    loaded.sources.network.kind === 'default' ? {} : { network: loaded.config.network };
+  writeDefaultConfig(path, { set });
   process.stdout.write(`wrote ${path}\n`);
   return 0;
 }

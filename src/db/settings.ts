@@ -16,6 +16,8 @@ export const SETTING_KEYS = {
   cookieSecret: 'web.cookie_secret',
   /** Decimal block height the outcome scanner has processed. */
   lastScannedBlock: 'vsp.last_scanned_block',
+  /** Display hex of that block, to notice when a reorg replaced it. */
+  lastScannedHash: 'vsp.last_scanned_hash',
   /** mainnet | testnet3 | simnet: a database is tied to one network. */
   network: 'db.network',
 } as const;

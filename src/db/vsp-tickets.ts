@@ -476,3 +476,18 @@ export async function feeRevenue(db: Db, sinceHeight?: number): Promise<bigint> 
   const row = await query.executeTakeFirst();
   return toBigint(row?.total);
 }
+
+/**
+ * Forget the outcomes found in blocks above `height` (blocks no longer on the main chain): the
+ * tickets become votable again until the scan finds their spends on the new chain. Outcomes with
+ * no recorded height (imported) are never touched. Returns how many tickets changed.
+ */
+export async function clearOutcomesAbove(db: Db, height: number): Promise<number> {
+  const result = await db
+    .updateTable('vsp_tickets')
+    .set({ outcome: '', outcome_height: 0, spend_tx_hash: '', updated_at: BigInt(nowSeconds()) })
+    .where('outcome_height', '>', height)
+    .where('outcome', '!=', '')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}

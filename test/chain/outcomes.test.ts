@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decodeBlock } from '../../src/dcr/block.ts';
 import { txid } from '../../src/dcr/tx.ts';
+import { clearOutcomesAbove } from '../../src/db/vsp-tickets.ts';
 import {
-  clearOutcomesAbove,
   findForkPoint,
   getScanPoint,
   onMainChain,
