@@ -1,6 +1,6 @@
 // Composition root: builds the database, RPC clients, stores, web app and jobs of one stakepool
 // process from a loaded configuration. Tests pass overrides for the pieces they replace.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -181,6 +181,7 @@ export async function createContext(
       },
       admin: {
         passwordHash: await adminPasswordHash(config.adminPass),
+        sessionBinding: createHash('sha256').update(config.adminPass).digest(),
         cookieSecret: await getOrCreateSecret(database.db, SETTING_KEYS.cookieSecret, () =>
           randomBytes(32),
         ),

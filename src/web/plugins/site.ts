@@ -29,6 +29,13 @@ export interface AdminContext {
   passwordHash: PasswordHash;
   /** getOrCreateSecret(db, SETTING_KEYS.cookieSecret, () => randomBytes(32)). */
   cookieSecret: Uint8Array;
+  /**
+   * Bytes that change when the admin password changes, and only then (ending every session);
+   * default the password hash. A plain-text adminpass is re-salted at every start, so the
+   * composition root passes a digest of the configured value: sessions then survive restarts
+   * and work on every instance that shares the configuration.
+   */
+  sessionBinding?: Uint8Array;
   /** [cookiesecure] Mark the session cookie Secure (the site is served over HTTPS). */
   cookieSecure?: boolean;
   store: AdminStore;
@@ -46,7 +53,9 @@ export interface AdminContext {
   sessionMaxMs?: number;
 }
 
-export interface ResolvedAdmin extends Required<Omit<AdminContext, 'realIpHeader'>> {
+export interface ResolvedAdmin extends Required<
+  Omit<AdminContext, 'realIpHeader' | 'sessionBinding'>
+> {
   realIpHeader: string;
   signer: SessionSigner;
 }
@@ -81,7 +90,10 @@ export function resolvePages(
             sessionIdleMs: admin.sessionIdleMs ?? 2 * 3600_000,
             sessionMaxMs: admin.sessionMaxMs ?? 12 * 3600_000,
             // Bound to the password hash: a new admin password ends every existing session.
-            signer: new SessionSigner(admin.cookieSecret, admin.passwordHash.hash),
+            signer: new SessionSigner(
+              admin.cookieSecret,
+              admin.sessionBinding ?? admin.passwordHash.hash,
+            ),
           },
   };
 }
