@@ -28,6 +28,7 @@ import { WalletClient } from './rpc/wallet.ts';
 import { createVspStore } from './vsp/db-store.ts';
 import { feeAddressSource } from './vsp/fee-address.ts';
 import { vspDcrd } from './vsp/node.ts';
+import { VspStatsCache } from './vsp/stats.ts';
 import { loadOrCreateServerKey } from './vsp/server-key.ts';
 import type { ServerKey } from './vsp/server-key.ts';
 import type { VspStore } from './vsp/store.ts';
@@ -121,6 +122,7 @@ export async function createContext(
         ca: readFileSync(w.cert),
         net,
         name: `wallet ${w.host}`,
+        votingWallet: true,
         logger: log.child({ subsystem: 'wallet', host: w.host }),
       }),
   );
@@ -153,6 +155,16 @@ export async function createContext(
     log: log.child({ subsystem: 'follower' }),
   });
   const serverKey = await loadOrCreateServerKey(store);
+  const statsLog = log.child({ subsystem: 'stats' });
+  const stats = new VspStatsCache({
+    store,
+    dcrd: vspDcrd(dcrd),
+    wallets: votingWallets,
+    now: Date.now,
+    // vspd refreshes once a minute, or every second with webserverdebug.
+    refreshMs: config.webServerDebug ? 1_000 : 60_000,
+    onRefreshError: (err) => statsLog.error({ err }, 'stats refresh failed'),
+  });
   const web = build(
     {
       net,
@@ -168,6 +180,7 @@ export async function createContext(
       wallets: votingWallets,
       serverKey,
       feeAddresses: feeAddressSource(store, net),
+      stats,
       log: log.child({ subsystem: 'web' }),
       site: {
         supportEmail: config.supportEmail,
@@ -188,9 +201,10 @@ export async function createContext(
         cookieSecure: config.cookieSecure,
         store: dbAdminStore(database),
         health: rpcNodeHealth({
-          dcrd: { host: config.dcrd.host, client: dcrd },
+          // Named by their websocket URLs, as vspd's /admin/status names them.
+          dcrd: { host: `wss://${config.dcrd.host}/ws`, client: dcrd },
           wallets: wallets.map((w, i) => ({
-            name: config.wallets[i]?.host ?? w.rpc.name,
+            name: `wss://${config.wallets[i]?.host ?? w.rpc.name}/ws`,
             client: w,
           })),
         }),

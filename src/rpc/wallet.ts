@@ -3,6 +3,7 @@
 import type { NetParams } from '../dcr/params.ts';
 import type { CallOptions, RpcCaller, RpcClientOptions } from './client.ts';
 import { RpcClient } from './client.ts';
+import { RpcSetupError } from './errors.ts';
 import type { SemVer } from './version.ts';
 import { checkApiAndNetwork } from './version.ts';
 import { dcrToAtoms } from './dcrd.ts';
@@ -121,6 +122,28 @@ export interface WalletClientOptions extends Omit<RpcClientOptions, 'onConnect'>
   net: NetParams;
   /** Accepted wallet API versions (default: 2.1.x only). */
   apiVersions?: readonly SemVer[];
+  /**
+   * A pool voting wallet: refuse one in SPV mode (it cannot vote) and warn when voting, unlocking
+   * or manual tickets are off, as vspd does at every connection.
+   */
+  votingWallet?: boolean;
+}
+
+/**
+ * The checks vspd makes of a voting wallet. An RPC-synced wallet's `version` reply includes
+ * dcrd's own entries (it forwards the call); an SPV wallet has none and cannot vote.
+ */
+export async function checkVotingWallet(c: RpcCaller, warn: (msg: string) => void): Promise<void> {
+  const versions = await c.call<Record<string, unknown>>('version');
+  if (versions['dcrdjsonrpcapi'] === undefined) {
+    throw new RpcSetupError(
+      'dcrwallet: the wallet is not connected to dcrd over RPC (SPV mode?); a voting wallet needs --rpcconnect',
+    );
+  }
+  const info = await c.call<WalletInfo>('walletinfo');
+  if (!info.voting) warn('voting is off on this voting wallet (start it with --enablevoting)');
+  if (!info.unlocked) warn('this voting wallet is locked; it cannot vote (set pass= or unlock it)');
+  if (!info.manualtickets) warn('manualtickets is off on this voting wallet (vspd requires it)');
 }
 
 export class WalletClient {
@@ -132,7 +155,12 @@ export class WalletClient {
     this.rpc = new RpcClient({
       name: 'dcrwallet',
       ...options,
-      onConnect: (c) => checkWallet(c, options.net, options.apiVersions),
+      onConnect: async (c) => {
+        await checkWallet(c, options.net, options.apiVersions);
+        if (options.votingWallet === true) {
+          await checkVotingWallet(c, (msg) => options.logger?.warn({ client: this.rpc.name }, msg));
+        }
+      },
     });
   }
 
