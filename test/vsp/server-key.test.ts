@@ -82,3 +82,18 @@ describe('loadOrCreateServerKey', () => {
     assert.equal(keys[0].publicKeyBase64, keys[1].publicKeyBase64);
   });
 });
+
+describe('ServerKey signs with OpenSSL exactly as the pure-JS ed25519 does', () => {
+  it('gives byte-identical signatures for random keys and messages', async () => {
+    const { ed25519 } = await import('@noble/curves/ed25519.js');
+    const { randomBytes } = await import('node:crypto');
+    for (let i = 0; i < 50; i++) {
+      const seed = randomBytes(32);
+      const key = new ServerKey(seed);
+      const msg = randomBytes(i * 7);
+      const expected = Buffer.from(ed25519.sign(msg, seed)).toString('base64');
+      assert.equal(key.sign(msg), expected);
+      assert.ok(key.verify(msg, expected));
+    }
+  });
+});
