@@ -1,6 +1,6 @@
 // Decred blocks (dcrd wire.MsgBlock): the fixed 180-byte header, the two transaction trees
 // (regular and stake), the block hash, and the merkle roots that commit to the trees.
-import { ByteReader, ByteWriter, concatBytes, fromHex, hashToDisplay } from './bytes.ts';
+import { ByteReader, ByteWriter, checkUint, concatBytes, fromHex, hashToDisplay } from './bytes.ts';
 import { blake256 } from './hash.ts';
 import { TxSerType, encodeTx, readTx, txHashFull } from './tx.ts';
 import type { Tx } from './tx.ts';
@@ -53,13 +53,6 @@ export interface Block {
   header: BlockHeader;
   transactions: Tx[];
   stakeTransactions: Tx[];
-}
-
-function checkUint(v: number, bits: 8 | 16 | 32, field: string): void {
-  const max = 2 ** bits - 1;
-  if (!Number.isInteger(v) || v < 0 || v > max) {
-    throw new RangeError(`${field}: must be an integer in [0, ${max}]`);
-  }
 }
 
 function checkLength(b: Uint8Array, n: number, field: string): void {

@@ -55,6 +55,14 @@ export function hashToDisplay(hash: Uint8Array): string {
   return toHex(reverseBytes(hash));
 }
 
+/** Throws a RangeError naming `field` unless v is an integer that fits in `bits` unsigned bits. */
+export function checkUint(v: number, bits: 8 | 16 | 32, field: string): void {
+  const max = 2 ** bits - 1;
+  if (!Number.isInteger(v) || v < 0 || v > max) {
+    throw new RangeError(`${field}: must be an integer in [0, ${max}]`);
+  }
+}
+
 /** Size in bytes of the CompactSize encoding of n. */
 export function varIntSize(n: number | bigint): number {
   const v = BigInt(n);

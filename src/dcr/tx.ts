@@ -1,7 +1,7 @@
 // Decred transaction wire format (dcrd wire.MsgTx): a prefix (inputs' outpoints and sequences,
 // outputs, lock time, expiry) and a witness (per-input value, block location and signature
 // script), serialized together or apart, and the three hashes built from those serializations.
-import { ByteReader, ByteWriter, concatBytes, fromHex, hashToDisplay } from './bytes.ts';
+import { ByteReader, ByteWriter, checkUint, concatBytes, fromHex, hashToDisplay } from './bytes.ts';
 import { blake256 } from './hash.ts';
 
 /** Serialization types carried in the upper 16 bits of the encoded version. */
@@ -80,25 +80,19 @@ export function newTxIn(
   };
 }
 
-function checkU32(v: number, field: string): void {
-  if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) {
-    throw new RangeError(`${field}: must be an integer in [0, 2^32-1]`);
-  }
-}
-
 function checkTx(tx: Tx): void {
   if (!Number.isInteger(tx.version) || tx.version < 0 || tx.version > 0xffff) {
     throw new RangeError('tx.version: must be an integer in [0, 65535]');
   }
-  checkU32(tx.lockTime, 'tx.lockTime');
-  checkU32(tx.expiry, 'tx.expiry');
+  checkUint(tx.lockTime, 32, 'tx.lockTime');
+  checkUint(tx.expiry, 32, 'tx.expiry');
   tx.inputs.forEach((ti, i) => {
     if (ti.prevHash.length !== 32)
       throw new RangeError(`tx.inputs[${i}].prevHash: must be 32 bytes`);
-    checkU32(ti.prevIndex, `tx.inputs[${i}].prevIndex`);
-    checkU32(ti.sequence, `tx.inputs[${i}].sequence`);
-    checkU32(ti.blockHeight, `tx.inputs[${i}].blockHeight`);
-    checkU32(ti.blockIndex, `tx.inputs[${i}].blockIndex`);
+    checkUint(ti.prevIndex, 32, `tx.inputs[${i}].prevIndex`);
+    checkUint(ti.sequence, 32, `tx.inputs[${i}].sequence`);
+    checkUint(ti.blockHeight, 32, `tx.inputs[${i}].blockHeight`);
+    checkUint(ti.blockIndex, 32, `tx.inputs[${i}].blockIndex`);
     if (!Number.isInteger(ti.prevTree) || ti.prevTree < -128 || ti.prevTree > 127) {
       throw new RangeError(`tx.inputs[${i}].prevTree: must be an int8`);
     }
