@@ -96,7 +96,15 @@ export async function startServer(
   const t0 = performance.now();
   const child = track(
     fork(SERVER_SCRIPT, [JSON.stringify(full)], {
-      execArgv: [...TSX, ...(options.exposeGc === true ? ['--expose-gc'] : [])],
+      execArgv: [
+        ...TSX,
+        ...(options.exposeGc === true ? ['--expose-gc'] : []),
+        // STAKEPOOL_BENCH_CPU_PROF=<dir>: a V8 CPU profile of each server process, for finding
+        // where a request's time goes (open the .cpuprofile in Chrome DevTools).
+        ...(process.env['STAKEPOOL_BENCH_CPU_PROF'] !== undefined
+          ? ['--cpu-prof', `--cpu-prof-dir=${process.env['STAKEPOOL_BENCH_CPU_PROF']}`]
+          : []),
+      ],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     }),
   );
