@@ -4,7 +4,6 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
 import type { Logger } from 'pino';
 import type { Config, ConfigSources } from './config/index.ts';
 import { redactConfig } from './config/index.ts';
@@ -20,6 +19,7 @@ import {
   migrateToLatest,
 } from './db/index.ts';
 import { SqliteBackupJob } from './db/backup-job.ts';
+import { createLogger } from './log.ts';
 import { rpcNodeHealth } from './admin/health.ts';
 import { adminPasswordHash } from './admin/password.ts';
 import { dbAdminStore } from './admin/store.ts';
@@ -63,9 +63,7 @@ export interface ContextOverrides {
   sources?: ConfigSources;
 }
 
-export function createLogger(config: Config): Logger {
-  return pino({ level: config.logLevel, base: { app: 'stakepool' } });
-}
+export { createLogger };
 
 /** Open the database (migrating it) and check it belongs to the configured network. */
 export async function openDatabase(config: Config, log: Logger): Promise<Database> {
