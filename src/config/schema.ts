@@ -187,6 +187,28 @@ function extendedPublicKey(value: string, ctx: DeriveContext): string | undefine
   }
 }
 
+/**
+ * votingwalletextprv: an extended private key of the network (the message never echoes it).
+ * Whether it matches votingwalletextpub is checked when the voter loads it
+ * (src/pool/voting-key.ts), which also reads a votingkeyfile.
+ */
+function extendedPrivateKey(value: string, ctx: DeriveContext): string | undefined {
+  if (value.trim() === '') return undefined;
+  try {
+    const key = ExtendedKey.fromString(value.trim(), ctx.params, 'key');
+    return key.isPrivate ? undefined : 'must be an extended private key, not a public key';
+  } catch (e) {
+    const why = e instanceof Error ? e.message.replace(/^key: /, '') : String(e);
+    return `not a valid ${ctx.network} extended private key (${why})`;
+  }
+}
+
+/** votingkeyfile: the alternative to votingwalletextprv, not a second copy (reported once). */
+function votingKeyFileOnly(value: string, ctx: DeriveContext): string | undefined {
+  if (value === '' || !ctx.isSet('votingWalletExtPrv')) return undefined;
+  return 'set only one of votingwalletextprv and votingkeyfile';
+}
+
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
 function nonEmpty(v: string): string | undefined {
@@ -524,6 +546,29 @@ export const SCHEMA = {
     default: '',
     help: 'Extended public key of the voting account; the pool key of user n is /0/n.',
     validate: extendedPublicKey,
+  }),
+  votingWalletExtPrv: str({
+    name: 'votingwalletextprv',
+    group: 'Legacy pool',
+    face: 'legacy',
+    secret: true,
+    default: '',
+    help:
+      'Extended private key of the voting account (the private half of votingwalletextpub): ' +
+      'the voter signs the votes of user n with /0/n. Set this or votingkeyfile (one of them ' +
+      'for serve and voter); the voter refuses a key that does not match votingwalletextpub.',
+    validate: extendedPrivateKey,
+  }),
+  votingKeyFile: str({
+    name: 'votingkeyfile',
+    group: 'Legacy pool',
+    face: 'legacy',
+    path: true,
+    default: '',
+    help:
+      'File holding the voting account extended private key instead of votingwalletextprv ' +
+      '(one line; blank lines and # comments are skipped; keep it mode 0600).',
+    validate: votingKeyFileOnly,
   }),
   adminIps: list({
     name: 'adminips',

@@ -241,6 +241,8 @@ const BAD: Record<OptionKey, string | null> = {
   cookieSecure: 'x',
   coldWalletExtPub: 'tpubNotAKey',
   votingWalletExtPub: xpub('mainnet'),
+  votingWalletExtPrv: xpub('testnet3'),
+  votingKeyFile: null,
   adminIps: '10.0.0.1,10.0.0',
   adminUserIds: '1,0',
   maxVotedTickets: '0',
