@@ -515,12 +515,29 @@ function crossCheck(
     }
   }
 
-  if (running && v.vsp) checkWallets(v, r, err);
+  // The voting wallets are the VSP's; a separate voter votes legacy tickets with its own key.
+  if (role === 'serve' && v.vsp) checkWallets(v, r, err);
+
+  // Whoever votes the legacy pool's tickets needs the voting key (checked against
+  // votingwalletextpub when the voter starts).
+  const votes = v.legacyPool && (role === 'voter' || (role === 'serve' && !v.noVoter));
+  if (votes && v.votingWalletExtPrv === '' && v.votingKeyFile === '') {
+    err(
+      'votingKeyFile',
+      `stakepool ${role} votes the pool's tickets: set votingwalletextprv or votingkeyfile` +
+        (role === 'serve' ? ' (or novoter=1 when a separate stakepool voter holds the key)' : ''),
+      false,
+    );
+  }
+  if (role === 'voter' && !v.legacyPool) {
+    err('legacyPool', "stakepool voter votes the legacy pool's tickets: set legacypool=1", false);
+  }
 
   if (running) {
     const certs: [OptionKey, string][] = [['dcrdCert', v.dcrdCert]];
     if (v.vsp) for (const c of v.walletCerts) certs.push(['walletCerts', c]);
     if (v.legacyPool && v.smtpCert !== '') certs.push(['smtpCert', v.smtpCert]);
+    if (votes && v.votingKeyFile !== '') certs.push(['votingKeyFile', v.votingKeyFile]);
     for (const [k, path] of certs) {
       if (path !== '' && !fs.existsSync(path)) err(k, `file not found: ${path}`);
     }

@@ -243,6 +243,7 @@ const BAD: Record<OptionKey, string | null> = {
   votingWalletExtPub: xpub('mainnet'),
   votingWalletExtPrv: xpub('testnet3'),
   votingKeyFile: null,
+  noVoter: 'maybe',
   adminIps: '10.0.0.1,10.0.0',
   adminUserIds: '1,0',
   maxVotedTickets: '0',
@@ -414,15 +415,21 @@ describe('config requirements per role', () => {
     ]);
   });
 
-  it('voter needs the node credentials but not adminpass or supportemail', () => {
+  it('voter needs the legacy face, dcrd and the voting keys, not adminpass or wallets', () => {
     const list = problems([], BASE_ENV, {}, { role: 'voter' });
     assert.deepEqual(list.map((p) => p.option).sort(), [
       'dcrdcert',
       'dcrdpass',
       'dcrduser',
-      'walletcert',
-      'walletpass',
-      'walletuser',
+      'legacypool',
+    ]);
+    const legacy = problems(['--legacypool'], BASE_ENV, {}, { role: 'voter' });
+    assert.deepEqual(legacy.map((p) => p.option).sort(), [
+      'dcrdcert',
+      'dcrdpass',
+      'dcrduser',
+      'votingkeyfile',
+      'votingwalletextpub',
     ]);
   });
 
@@ -436,13 +443,21 @@ describe('config requirements per role', () => {
       'apisecret',
       'coldwalletextpub',
       'cookiesecret',
+      'votingkeyfile',
       'votingwalletextpub',
     ]);
-    const voter = problems([...SERVE_FLAGS, '--legacypool'], BASE_ENV, {}, { role: 'voter' });
-    assert.deepEqual(
-      voter.map((p) => p.option),
-      ['coldwalletextpub'],
+    // A serve that leaves voting to a separate voter needs no voting key.
+    const noVoter = problems(
+      [...SERVE_FLAGS, '--legacypool', '--novoter'],
+      BASE_ENV,
+      {},
+      {
+        role: 'serve',
+      },
     );
+    assert.ok(!noVoter.some((p) => p.option === 'votingkeyfile'));
+    const voter = problems([...SERVE_FLAGS, '--legacypool'], BASE_ENV, {}, { role: 'voter' });
+    assert.deepEqual(voter.map((p) => p.option).sort(), ['votingkeyfile', 'votingwalletextpub']);
     const legacyOnly = [
       '--legacypool',
       '--vsp=0',
@@ -455,6 +470,7 @@ describe('config requirements per role', () => {
       '--cookiesecret=s2',
       `--coldwalletextpub=${xpub('testnet3', 1)}`,
       `--votingwalletextpub=${xpub('testnet3', 2)}`,
+      `--votingwalletextprv=${xprv('testnet3', 2)}`,
     ];
     const c = load(legacyOnly).config;
     assert.equal(c.coldWalletExtPub, xpub('testnet3', 1));
@@ -730,7 +746,17 @@ describe('database settings', () => {
       r.warnings.map((w) => w.option),
       ['dbhost'],
     );
-    const v = load(SERVE_FLAGS, BASE_ENV, {}, { role: 'voter' });
+    const v = load(
+      [
+        ...SERVE_FLAGS,
+        '--legacypool',
+        `--votingwalletextpub=${xpub('testnet3')}`,
+        `--votingwalletextprv=${xprv('testnet3')}`,
+      ],
+      BASE_ENV,
+      {},
+      { role: 'voter' },
+    );
     assert.deepEqual(
       v.warnings.map((w) => w.option),
       ['database'],
@@ -761,6 +787,7 @@ describe('frozen and redacted config', () => {
     '--dbpassword=db-s3cret',
     `--coldwalletextpub=${xpub('testnet3', 1)}`,
     `--votingwalletextpub=${xpub('testnet3', 2)}`,
+    `--votingwalletextprv=${xprv('testnet3', 2)}`,
   ];
 
   it('is deeply frozen', () => {

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SCHEMA, aliasesOf, OBSOLETE_OPTIONS, OPTION_KEYS } from '../../src/config/index.ts';
-import { BASE_ENV, load, xpub } from './helpers.ts';
+import { BASE_ENV, load, xprv, xpub } from './helpers.ts';
 
 // As `vspadmin writeconfig` writes it (go-flags puts spaces around "="), filled in.
 const VSPD_CONF = `[Application Options]
@@ -230,7 +230,13 @@ describe('upstream config files', () => {
   it('a stakepoold.conf runs stakepool voter', () => {
     const r = load(
       ['--configfile', '/etc/stakepoold.conf'],
-      { ...BASE_ENV, STAKEPOOL_LEGACYPOOL: '1' },
+      // stakepoold signed through its wallet; our voter holds the voting account key itself.
+      {
+        ...BASE_ENV,
+        STAKEPOOL_LEGACYPOOL: '1',
+        STAKEPOOL_VOTINGWALLETEXTPUB: xpub('simnet', 2),
+        STAKEPOOL_VOTINGWALLETEXTPRV: xprv('simnet', 2),
+      },
       {
         '/etc/stakepoold.conf': STAKEPOOLD_CONF,
       },
