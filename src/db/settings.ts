@@ -20,6 +20,10 @@ export const SETTING_KEYS = {
   lastScannedHash: 'vsp.last_scanned_hash',
   /** mainnet | testnet3 | simnet: a database is tied to one network. */
   network: 'db.network',
+  /** Decimal block height the legacy pool's ticket scanner has processed. */
+  poolLastScannedBlock: 'pool.last_scanned_block',
+  /** Display hex of that block, to notice when a reorg replaced it. */
+  poolLastScannedHash: 'pool.last_scanned_hash',
 } as const;
 
 const MAX_NAME = 64;

@@ -7,6 +7,7 @@ import { sql } from 'kysely';
 import { backupSqlite } from '../../src/db/backup.ts';
 import { createDatabase } from '../../src/db/database.ts';
 import type { Database } from '../../src/db/database.ts';
+import { MIGRATIONS } from '../../src/db/migrations/index.ts';
 import { withTransaction } from '../../src/db/transaction.ts';
 import { insertTicket } from '../../src/db/vsp-tickets.ts';
 import { appendVoteChange } from '../../src/db/vsp-vote-changes.ts';
@@ -105,7 +106,7 @@ describe('SQLite hot backup', () => {
       const migrations = await copy.db.selectFrom('migrations').select('version').execute();
       assert.deepEqual(
         migrations.map((m) => m.version),
-        [1],
+        MIGRATIONS.map((m) => m.version),
       );
     } finally {
       await copy.close();

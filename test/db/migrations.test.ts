@@ -12,13 +12,20 @@ import { MIGRATIONS } from '../../src/db/migrations/index.ts';
 import { describeEachEngine, runConcurrently } from './engines.ts';
 
 const TABLES = [
+  'login_attempts',
   'migrations',
+  'pool_low_fee_tickets',
+  'pool_tickets',
+  'pool_tokens',
+  'pool_users',
   'settings',
   'vsp_alt_sign_addresses',
   'vsp_fee_xpubs',
   'vsp_tickets',
   'vsp_vote_changes',
+  'web_sessions',
 ];
+const VERSIONS = MIGRATIONS.map((m) => m.version);
 
 // A migration from "the future": what a newer stakepool would have applied.
 const future: Migration = {
@@ -58,17 +65,20 @@ describeEachEngine(
       const job = { config, action: 'migrate' } as const;
       const [children, mine] = await runConcurrently([job, job], () => migrateToLatest(db));
       const results = [...children, mine];
-      assert.deepEqual(results.flat(), [1]);
+      assert.deepEqual(results.flat(), VERSIONS);
       const names = (await db.introspection.getTables()).map((t) => t.name).sort();
       for (const table of TABLES) assert.ok(names.includes(table), `${table} exists`);
       const rows = await db.selectFrom('migrations').selectAll().execute();
       assert.deepEqual(
         rows.map((r) => [r.version, r.name]),
-        [[1, '001-vsp']],
+        [
+          [1, '001-vsp'],
+          [2, '002-pool'],
+        ],
       );
       assert.equal(typeof rows[0]?.applied_at, 'bigint');
       assert.deepEqual(await migrationStatus(db), {
-        current: 1,
+        current: MIGRATIONS.length,
         latest: MIGRATIONS.length,
         pending: [],
       });
@@ -79,7 +89,7 @@ describeEachEngine(
       const { db } = get();
       assert.deepEqual(await migrateToLatest(db), []);
       // Simulates a MySQL migration interrupted after its DDL but before it was recorded.
-      await MIGRATIONS[0]!.up(db, get().engine);
+      for (const m of MIGRATIONS) await m.up(db, get().engine);
     });
 
     it('applies a newer migration when the code knows it', async () => {
@@ -105,7 +115,7 @@ describeEachEngine(
       const versions = (await db.selectFrom('migrations').select('version').execute()).map(
         (r) => r.version,
       );
-      assert.deepEqual(versions, [1, future.version]);
+      assert.deepEqual(versions, [...VERSIONS, future.version]);
     });
 
     it('rejects a malformed migration list', async () => {

@@ -2,5 +2,6 @@
 // build time and a bundled or installed copy cannot pick up stray files.
 import type { Migration } from '../migrate.ts';
 import { migration001 } from './001-vsp.ts';
+import { migration002 } from './002-pool.ts';
 
-export const MIGRATIONS: readonly Migration[] = [migration001];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002];
