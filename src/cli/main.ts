@@ -1,7 +1,8 @@
-// The `stakepool` command. Later issues add `serve`, `voter` and the admin commands.
+// The `stakepool` command: the server, the voter, the admin commands and the simnet.
 import process from 'node:process';
 import { createDatabaseCommand, retireXpubCommand, writeConfigCommand } from './admin.ts';
 import { demoCommand } from './demo.ts';
+import { importDcrstakepoolCommand } from './import-dcrstakepool.ts';
 import { serveCommand } from './serve.ts';
 import { simnetCommand } from './simnet.ts';
 
@@ -15,6 +16,8 @@ Commands:
   createdatabase <fee xpub>      create the database with the VSP fee xpub (vspadmin's)
   retirexpub <fee xpub>          retire the current fee xpub and start using a new one
   writeconfig [path]             write a default, commented config file
+  import-dcrstakepool --from=<mysql://… | dcrstakepool.conf> [--overwrite]
+                                 copy a dcrstakepool database into this one
   simnet up|status|mine N|down   a private Decred simnet of real dcrd and dcrwallets
   help                           show this message
 
@@ -45,6 +48,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       return retireXpubCommand(rest);
     case 'writeconfig':
       return writeConfigCommand(rest);
+    case 'import-dcrstakepool':
+      return importDcrstakepoolCommand(rest);
     case 'simnet':
       return simnetCommand(rest);
     default:
