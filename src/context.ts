@@ -1,6 +1,6 @@
 // Composition root: builds the database, RPC clients, stores, web app and jobs of one stakepool
 // process from a loaded configuration. Tests pass overrides for the pieces they replace.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -10,14 +10,7 @@ import { redactConfig } from './config/index.ts';
 import type { NetParams } from './dcr/params.ts';
 import { netParams } from './dcr/params.ts';
 import type { Database } from './db/index.ts';
-import {
-  SETTING_KEYS,
-  createDatabase,
-  currentFeeXpub,
-  ensureNetwork,
-  getOrCreateSecret,
-  migrateToLatest,
-} from './db/index.ts';
+import { createDatabase, currentFeeXpub, ensureNetwork, migrateToLatest } from './db/index.ts';
 import { SqliteBackupJob } from './db/backup-job.ts';
 import { createLogger } from './log.ts';
 import { rpcNodeHealth } from './admin/health.ts';
@@ -34,6 +27,8 @@ import type { ServerKey } from './vsp/server-key.ts';
 import type { VspStore } from './vsp/store.ts';
 import { build } from './web/app.ts';
 import { ChainFollower } from './chain/follower.ts';
+import { PipelineSequence } from './chain/pipelines.ts';
+import { createLegacyPool } from './legacy-context.ts';
 import { VspPipeline } from './chain/vsp-pipeline.ts';
 import { WalletConsistency } from './voting/consistency.ts';
 import type { VspVotingWallets } from './voting/vsp-wallets.ts';
@@ -94,7 +89,7 @@ export async function createContext(
   const log = overrides.log ?? createLogger(config);
   log.info({ config: redactConfig(config) }, 'starting stakepool');
   const database = overrides.database ?? (await openDatabase(config, log));
-  if ((await currentFeeXpub(database.db)) === undefined) {
+  if (config.vsp && (await currentFeeXpub(database.db)) === undefined) {
     await database.close();
     throw new Error(
       'the database has no fee xpub; create it with: stakepool createdatabase <fee xpub>',
@@ -109,6 +104,8 @@ export async function createContext(
     net,
     name: 'dcrd',
     notifyBlocks: true,
+    // The legacy pool's voter votes on dcrd's winningtickets notification.
+    notifyWinningTickets: config.legacyPool && !config.noVoter,
     logger: log.child({ subsystem: 'dcrd' }),
   });
   const wallets = config.wallets.map(
@@ -144,10 +141,17 @@ export async function createContext(
     wallets: votingWallets,
     log: log.child({ subsystem: 'consistency' }),
   });
+  const legacy = config.legacyPool
+    ? createLegacyPool({ config, net, log, db: database.db, dcrd, version: VERSION })
+    : undefined;
+  const pipelines = [
+    ...(config.vsp ? [{ name: 'vsp', pipeline }] : []),
+    ...(legacy === undefined ? [] : [{ name: 'pool', pipeline: legacy.pipeline }]),
+  ];
   const follower = new ChainFollower({
     dcrd,
     dcrdConnection: dcrd.rpc,
-    pipeline,
+    pipeline: new PipelineSequence(pipelines, log.child({ subsystem: 'chain' })),
     consistency,
     walletConnections: wallets.map((w) => w.rpc),
     log: log.child({ subsystem: 'follower' }),
@@ -193,9 +197,7 @@ export async function createContext(
       admin: {
         passwordHash: await adminPasswordHash(config.adminPass),
         sessionBinding: createHash('sha256').update(config.adminPass).digest(),
-        cookieSecret: await getOrCreateSecret(database.db, SETTING_KEYS.cookieSecret, () =>
-          randomBytes(32),
-        ),
+        db: database.db,
         cookieSecure: config.cookieSecure,
         store: dbAdminStore(database),
         health: rpcNodeHealth({
@@ -208,9 +210,11 @@ export async function createContext(
         }),
         realIpHeader: config.realIpHeader,
       },
+      ...(legacy === undefined ? {} : { pool: legacy.web, poolApi: legacy.api }),
     },
     { trustProxy: config.realIpHeader !== '' },
   );
+  if (legacy !== undefined) await legacy.start();
   follower.start();
   const backups = new SqliteBackupJob({
     database,
@@ -235,6 +239,7 @@ export async function createContext(
       if (closed) return;
       closed = true;
       await follower.stop();
+      await legacy?.stop();
       await web.close();
       dcrd.close();
       for (const w of wallets) w.close();

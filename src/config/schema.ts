@@ -514,10 +514,11 @@ export const SCHEMA = {
     group: 'Legacy pool',
     face: 'legacy',
     secret: true,
-    required: ['serve'],
     upstream: [pool('cookiesecret')],
     default: '',
-    help: 'Key that signs the session cookies.',
+    help:
+      'Accepted from dcrstakepool.conf and unused: sessions live in the database and the ' +
+      'cookie holds only a random id, so there is nothing to sign.',
   }),
   cookieSecure: bool({
     name: 'cookiesecure',

@@ -136,6 +136,7 @@ export class PoolVoter {
   readonly #voteVersion: number;
   readonly #inFlight = new Set<Promise<BlockVoteSummary>>();
   #state: 'new' | 'running' | 'stopped' = 'new';
+  #last: (BlockVoteSummary & { at: number }) | undefined;
 
   readonly #onWinners = (w: WinningTickets): void => {
     const receivedAt = this.#now();
@@ -162,6 +163,15 @@ export class PoolVoter {
 
   get voteVersion(): number {
     return this.#voteVersion;
+  }
+
+  get running(): boolean {
+    return this.#state === 'running';
+  }
+
+  /** The last block whose winners were handled, with when (ms since the epoch); for /status. */
+  get lastBlock(): (BlockVoteSummary & { at: number }) | undefined {
+    return this.#last;
   }
 
   /** Subscribe to winningtickets (and reconnects). Idempotent; a stopped voter stays stopped. */
@@ -223,6 +233,7 @@ export class PoolVoter {
       );
     }
     summary.ms = round(this.#now() - receivedAt);
+    this.#last = { ...summary, at: Date.now() };
     const { blockHash: block, ...counts } = summary;
     const line = { block, ...counts };
     if (summary.ours > 0 || summary.lookupFailed) this.#log.info(line, 'winning tickets voted');

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { resolveContext } from './context.ts';
 import type { WebContext } from './context.ts';
 import { vspApi } from './plugins/vsp-api.ts';
+import { poolApi } from './plugins/pool-api.ts';
 import type { VspApiOptions } from './plugins/vsp-api.ts';
 import { pages } from './plugins/pages.ts';
 import { resolvePages } from './plugins/site.ts';
@@ -23,6 +24,8 @@ export function build(ctx: WebContext, options: BuildOptions = {}): FastifyInsta
       : Fastify({ loggerInstance: ctx.log, trustProxy: options.trustProxy ?? false });
   const resolved = resolveContext(ctx, app.log);
   void app.register(vspApi(resolved, options.vspApi), { prefix: '/api/v3' });
-  void app.register(pages(resolvePages(resolved, ctx.site, ctx.admin)));
+  // Prefix /api: its 404 answers every other /api path the way dcrstakepool did.
+  if (ctx.poolApi !== undefined) void app.register(poolApi(ctx.poolApi), { prefix: '/api' });
+  void app.register(pages(resolvePages(resolved, ctx.site, ctx.admin, ctx.pool)));
   return app;
 }

@@ -6,7 +6,8 @@ import type { NetParams } from '../dcr/params.ts';
 import type { FeeAddressSource } from '../vsp/fee-address.ts';
 import type { VotingWallets, VspDcrd } from '../vsp/node.ts';
 import type { ServerKey } from '../vsp/server-key.ts';
-import type { AdminContext, SiteConfig } from './plugins/site.ts';
+import type { AdminContext, PoolContext, SiteConfig } from './plugins/site.ts';
+import type { PoolApiDeps } from './routes/api/v1/deps.ts';
 import { VspStatsCache } from '../vsp/stats.ts';
 import type { VspStore } from '../vsp/store.ts';
 
@@ -49,6 +50,10 @@ export interface WebContext {
   site?: SiteConfig;
   /** The admin pages and /admin/status; /admin is not served without it. */
   admin?: AdminContext;
+  /** The legacy pool's account and pool pages; not served without it. */
+  pool?: PoolContext;
+  /** The legacy pool's /api/v1 and /api/v2; not served without it. */
+  poolApi?: PoolApiDeps;
 }
 
 export const DEFAULT_MAX_VOTE_CHANGE_RECORDS = 10;

@@ -442,7 +442,6 @@ describe('config requirements per role', () => {
     assert.deepEqual(list.map((p) => p.option).sort(), [
       'apisecret',
       'coldwalletextpub',
-      'cookiesecret',
       'votingkeyfile',
       'votingwalletextpub',
     ]);

@@ -1,17 +1,23 @@
-// Admin authentication: the session cookie (login form, CSRF), HTTP basic auth for the
-// monitoring endpoint, and the client address the failed-login limit is keyed on.
+// Admin authentication: the server-side admin session (login form, CSRF, idle and absolute
+// limits), HTTP basic auth for the monitoring endpoint, the client address the failed-login
+// limit is keyed on, and ending every admin session when the admin password changes.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { verifyPassword } from '../../admin/password.ts';
+import {
+  decodePasswordHash,
+  encodePasswordHash,
+  hashPassword,
+  verifyPassword,
+} from '../../admin/password.ts';
+import { getSetting, setSetting } from '../../db/settings.ts';
+import { deleteAdminWebSessions } from '../../db/web-sessions.ts';
 import { unixSeconds } from '../context.ts';
 import type { ResolvedAdmin } from './site.ts';
-import { parseCookies, serializeCookie, SessionSigner } from './session.ts';
-import type { Session } from './session.ts';
+import type { ActiveSession } from './web-session.ts';
 
-export const ADMIN_COOKIE = 'stakepool_admin';
-/** The cookie goes only to /admin and below. */
-const COOKIE_PATH = '/admin';
-/** How long a login form stays usable. */
-const ANONYMOUS_SESSION_S = 3600;
+/** Settings row holding a slow hash of the admin password binding the sessions were made under. */
+export const ADMIN_BINDING_SETTING = 'web.admin_session_binding';
+/** How often an admin session's last-use time is written back (it bounds the idle timeout). */
+const SEEN_RESOLUTION_S = 60;
 
 /**
  * The address the failed-login limit counts against. With a real-IP header configured, the last
@@ -29,82 +35,57 @@ export function clientIp(request: FastifyRequest, realIpHeader: string): string 
   return request.ip;
 }
 
-/** The valid session the request's cookie holds, if any. */
+/** The request's admin-cookie session (logged in or not), if any. */
 export function readSession(
   request: FastifyRequest,
   admin: ResolvedAdmin,
-  nowMs: number,
-): Session | undefined {
-  const token = parseCookies(request.headers.cookie).get(ADMIN_COOKIE);
-  const s = admin.signer.decode(token, unixSeconds(nowMs));
-  if (s === undefined) return undefined;
-  // The absolute limit is enforced here too, so a refreshed cookie cannot outlive it.
-  if (s.admin && unixSeconds(nowMs) >= s.issuedAt + Math.floor(admin.sessionMaxMs / 1000)) {
-    return undefined;
-  }
-  return s;
+): Promise<ActiveSession | undefined> {
+  return admin.sessions.current(request);
 }
 
-function writeSession(reply: FastifyReply, admin: ResolvedAdmin, s: Session, nowMs: number): void {
-  const cookie = serializeCookie(ADMIN_COOKIE, admin.signer.encode(s), {
-    path: COOKIE_PATH,
-    httpOnly: true,
-    sameSite: 'Lax',
-    secure: admin.cookieSecure,
-    maxAge: s.expiresAt - unixSeconds(nowMs),
-  });
-  void reply.header('set-cookie', cookie);
-}
-
-/** A new session (new id, so no token of an earlier one applies), written to the reply. */
-export function startSession(
+/** The request's session, or a new not-logged-in one for the login form's CSRF token. */
+export function ensureSession(
+  request: FastifyRequest,
   reply: FastifyReply,
   admin: ResolvedAdmin,
-  asAdmin: boolean,
-  nowMs: number,
-): Session {
-  const now = unixSeconds(nowMs);
-  const s: Session = {
-    sid: SessionSigner.newSid(),
-    admin: asAdmin,
-    issuedAt: now,
-    expiresAt: now + (asAdmin ? Math.floor(admin.sessionIdleMs / 1000) : ANONYMOUS_SESSION_S),
-  };
-  writeSession(reply, admin, s, nowMs);
-  return s;
+): Promise<ActiveSession> {
+  return admin.sessions.ensure(request, reply);
 }
 
-/**
- * An admin session in use: push its expiry forward (idle timeout) once half of it has passed,
- * never beyond the absolute limit.
- */
-export function touchSession(
-  reply: FastifyReply,
-  admin: ResolvedAdmin,
-  s: Session,
-  nowMs: number,
-): void {
-  const now = unixSeconds(nowMs);
-  const idle = Math.floor(admin.sessionIdleMs / 1000);
-  if (s.expiresAt - now > idle / 2) return;
-  const expiresAt = Math.min(now + idle, s.issuedAt + Math.floor(admin.sessionMaxMs / 1000));
-  if (expiresAt <= s.expiresAt) return;
-  writeSession(reply, admin, { ...s, expiresAt }, nowMs);
-}
-
-/** The logged-in session, or undefined after redirecting the browser to the login form. */
-export function requireAdmin(
+/** A logged-in admin session under a new id (the old row goes: no session fixation). */
+export function startAdminSession(
   request: FastifyRequest,
   reply: FastifyReply,
   admin: ResolvedAdmin,
   nowMs: number,
-): Session | undefined {
-  const s = readSession(request, admin, nowMs);
+): Promise<ActiveSession> {
+  return admin.sessions.start(request, reply, {
+    admin: true,
+    data: { seen: unixSeconds(nowMs) },
+    lifeSeconds: Math.floor(admin.sessionMaxMs / 1000),
+  });
+}
+
+/** Record that the admin used the session now (the idle timeout counts from here). */
+export function touchSession(s: ActiveSession, nowMs: number): void {
+  const now = unixSeconds(nowMs);
+  const seen = typeof s.data.seen === 'number' ? s.data.seen : s.createdAt;
+  if (now - seen >= SEEN_RESOLUTION_S) s.data.seen = now;
+}
+
+/** The logged-in session, or undefined after redirecting the browser to the login form. */
+export async function requireAdmin(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  admin: ResolvedAdmin,
+  nowMs: number,
+): Promise<ActiveSession | undefined> {
+  const s = await readSession(request, admin);
   if (s === undefined || !s.admin) {
     void reply.code(303).header('location', '/admin').send();
     return undefined;
   }
-  touchSession(reply, admin, s, nowMs);
+  touchSession(s, nowMs);
   return s;
 }
 
@@ -137,4 +118,29 @@ export async function checkAdminPassword(
   }
   await admin.throttle.failed(ip);
   return 'wrong';
+}
+
+/**
+ * At startup: when the admin password is not the one the database's admin sessions were made
+ * under, delete them all, and remember the new one. Only a slow salted hash of the binding is
+ * stored (the binding is a digest of the password: a fast hash would be an offline oracle).
+ * Returns how many sessions ended.
+ */
+export async function endSessionsOfOldAdminPassword(admin: ResolvedAdmin): Promise<number> {
+  const binding = Buffer.from(admin.sessionBinding).toString('hex');
+  const stored = await getSetting(admin.db, ADMIN_BINDING_SETTING);
+  let same = false;
+  if (stored !== undefined) {
+    try {
+      const h = decodePasswordHash(stored);
+      same = h !== undefined && (await verifyPassword(h, binding));
+    } catch {
+      same = false;
+    }
+  }
+  if (same) return 0;
+  const ended = await deleteAdminWebSessions(admin.db);
+  const digest = await hashPassword(binding, admin.passwordHash.params);
+  await setSetting(admin.db, ADMIN_BINDING_SETTING, encodePasswordHash(digest));
+  return ended;
 }

@@ -1,6 +1,7 @@
-// The server-rendered site: the home page, the stylesheet, and (when the composition root gives
-// an AdminContext) the admin pages and /admin/status. Its own scope, so its form parser, error
-// pages and security headers do not touch /api/v3.
+// The server-rendered site: the home page, the stylesheet, (when the composition root gives an
+// AdminContext) the admin pages and /admin/status, and (with a PoolContext) the legacy pool's
+// account pages. Its own scope, so its form parser, error pages and security headers do not touch
+// /api/v3.
 import type { FastifyError, FastifyPluginCallback } from 'fastify';
 import type { SafeHtml } from '../views/html.ts';
 import { messagePage } from '../views/message.ts';
@@ -13,7 +14,9 @@ import { statusJsonRoute } from '../routes/admin/status-json.ts';
 import { ticketRoute } from '../routes/admin/ticket.ts';
 import { homeRoute } from '../routes/pages/home.ts';
 import { publicRoute } from '../routes/pages/public.ts';
+import { endSessionsOfOldAdminPassword } from './admin-auth.ts';
 import { formBody } from './forms.ts';
+import { poolPages } from './pool.ts';
 import { sendHtml, siteView } from './site.ts';
 import type { AdminDeps, PagesDeps } from './site.ts';
 
@@ -75,6 +78,11 @@ export function pages(deps: PagesDeps): FastifyPluginCallback {
     const { admin } = deps;
     if (admin !== undefined) {
       const adminDeps: AdminDeps = { ...deps, admin };
+      admin.sessions.install(app);
+      app.addHook('onReady', async () => {
+        const ended = await endSessionsOfOldAdminPassword(admin);
+        if (ended > 0) app.log.info({ ended }, 'admin password changed: admin sessions ended');
+      });
       adminHomeRoute(app, adminDeps);
       loginRoute(app, adminDeps);
       logoutRoute(app, adminDeps);
@@ -83,6 +91,8 @@ export function pages(deps: PagesDeps): FastifyPluginCallback {
       backupRoute(app, adminDeps);
       statusJsonRoute(app, adminDeps);
     }
+    const { pool } = deps;
+    if (pool !== undefined) void app.register(poolPages({ ...deps, pool }));
     done();
   };
 }

@@ -1,14 +1,13 @@
 // An app with pages and admin over a real SQLite file (what the admin reads: tickets, vote
-// changes, fee xpubs, backups), the VSP API's in-memory store and node fakes, a settable health
-// report and clock, and helpers to drive the login flow with app.inject().
+// changes, fee xpubs, backups; and its sessions and failed-login counts), the VSP API's in-memory
+// store and node fakes, a settable health report and clock, and helpers to drive the login flow
+// with app.inject().
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { HealthReport, NodeHealth, WalletHealth } from '../../../src/admin/health.ts';
-import { MemoryLoginThrottle } from '../../../src/admin/login-throttle.ts';
 import { hashPassword } from '../../../src/admin/password.ts';
 import type { PasswordHash } from '../../../src/admin/password.ts';
 import { dbAdminStore } from '../../../src/admin/store.ts';
@@ -16,7 +15,6 @@ import type { AdminStore } from '../../../src/admin/store.ts';
 import { createDatabase } from '../../../src/db/database.ts';
 import type { Database } from '../../../src/db/database.ts';
 import { migrateToLatest } from '../../../src/db/migrate.ts';
-import { getOrCreateSecret, SETTING_KEYS } from '../../../src/db/settings.ts';
 import { setFeeXpub } from '../../../src/db/vsp-fee-xpubs.ts';
 import type { NetParams } from '../../../src/dcr/params.ts';
 import { build } from '../../../src/web/app.ts';
@@ -87,13 +85,19 @@ export interface HarnessOptions {
   admin?: Partial<AdminContext> | false;
   net?: NetParams;
   trustProxy?: boolean;
+  /** Another app over this harness's database (as a second `serve` instance would be). */
+  database?: Database;
 }
 
 export async function adminHarness(opts: HarnessOptions = {}): Promise<AdminHarness> {
   const dir = await mkdtemp(join(tmpdir(), 'stakepool-admin-test-'));
-  const database = createDatabase({ engine: 'sqlite', sqlitePath: join(dir, 'stakepool.db') });
-  await migrateToLatest(database.db);
-  await setFeeXpub(database.db, FEE_XPUB);
+  const shared = opts.database;
+  const database =
+    shared ?? createDatabase({ engine: 'sqlite', sqlitePath: join(dir, 'stakepool.db') });
+  if (shared === undefined) {
+    await migrateToLatest(database.db);
+    await setFeeXpub(database.db, FEE_XPUB);
+  }
   const adminStore = dbAdminStore(database);
   const net = opts.net ?? NET;
   const store = new MemoryStore(FEE_XPUB);
@@ -104,18 +108,14 @@ export async function adminHarness(opts: HarnessOptions = {}): Promise<AdminHarn
   const logs: LogEntry[] = [];
   const health = { report: healthyReport() };
   const nodeHealth: NodeHealth = { check: () => Promise.resolve(health.report) };
-  const cookieSecret = await getOrCreateSecret(database.db, SETTING_KEYS.cookieSecret, () =>
-    randomBytes(32),
-  );
   const admin: AdminContext | undefined =
     opts.admin === false
       ? undefined
       : {
           passwordHash: await testPasswordHash(),
-          cookieSecret,
+          db: database.db,
           store: adminStore,
           health: nodeHealth,
-          throttle: new MemoryLoginThrottle({ now: () => clock.ms }),
           ...opts.admin,
         };
   const app = build(
@@ -155,7 +155,7 @@ export async function adminHarness(opts: HarnessOptions = {}): Promise<AdminHarn
     logs,
     async close() {
       await app.close();
-      await database.close();
+      if (shared === undefined) await database.close();
       await rm(dir, { recursive: true, force: true });
     },
   };

@@ -2,17 +2,9 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { inspect } from 'node:util';
+import { createHash, randomBytes } from 'node:crypto';
 import { hashPassword } from '../../../src/admin/password.ts';
-import { getOrCreateSecret, SETTING_KEYS } from '../../../src/db/settings.ts';
-import {
-  adminCookie,
-  adminHarness,
-  browser,
-  csrfOf,
-  loggedIn,
-  PASSWORD,
-  setCookieHeader,
-} from './harness.ts';
+import { adminHarness, browser, csrfOf, loggedIn, PASSWORD, setCookieHeader } from './harness.ts';
 import type { AdminHarness, HarnessOptions } from './harness.ts';
 
 const open: AdminHarness[] = [];
@@ -60,8 +52,14 @@ describe('admin login', () => {
     const res = await b.post('/admin', { password: PASSWORD, csrf: csrfOf(form.body) });
     assert.equal(res.statusCode, 303);
     assert.equal(res.headers.location, '/admin');
-    assert.notEqual(b.cookie, before);
-    assert.notEqual(b.cookie?.split('.')[0], before?.split('.')[0], 'session id changed');
+    assert.notEqual(b.cookie, before, 'session id changed');
+    // The pre-login id is gone from the database: planting it gets an attacker nothing.
+    const planted = await h.app.inject({
+      method: 'GET',
+      url: '/admin',
+      headers: { cookie: before as string },
+    });
+    assert.doesNotMatch(planted.body, /VSP status/);
     const page = await b.get('/admin');
     assert.equal(page.statusCode, 200);
     assert.match(page.body, /<h1>VSP status<\/h1>/);
@@ -119,12 +117,11 @@ describe('admin login', () => {
     const h = await harness();
     const { b } = await loggedIn(h);
     const cookie = b.cookie as string;
-    // Flip the admin flag of an anonymous session: the MAC no longer matches.
-    const anon = adminCookie(await h.app.inject({ method: 'GET', url: '/admin' })) as string;
-    const forged = anon.replace(/\.0\./, '.1.');
-    assert.notEqual(forged, anon);
-    // Change the MAC's last character to one it is not already.
+    // A well-formed id that no session has.
+    const forged = `stakepool_admin=${randomBytes(32).toString('base64url')}`;
+    // Change the id's last character to one it is not already.
     const tampered = cookie.replace(/.$/, (ch) => (ch === 'A' ? 'B' : 'A'));
+    assert.notEqual(tampered, cookie);
     for (const c of [forged, `${cookie}x`, tampered, 'stakepool_admin=garbage']) {
       const res = await h.app.inject({ method: 'GET', url: '/admin', headers: { cookie: c } });
       assert.doesNotMatch(res.body, /VSP status/, c);
@@ -153,22 +150,32 @@ describe('admin login', () => {
   it('ends every session when the admin password changes', async () => {
     const h = await harness();
     const { b } = await loggedIn(h);
-    const cookieSecret = await getOrCreateSecret(h.database.db, SETTING_KEYS.cookieSecret, () =>
-      assert.fail('the secret exists'),
-    );
     const request = (app: AdminHarness) =>
       app.app.inject({ method: 'GET', url: '/admin', headers: { cookie: b.cookie as string } });
-    // Another server over the same database (same secret) accepts the session…
-    const same = await harness({ admin: { cookieSecret } });
+    // Another server over the same database (a restart, or a second instance) with the same
+    // password accepts the session…
+    const same = await harness({ database: h.database });
     assert.match((await request(same)).body, /VSP status/);
-    // …unless its admin password differs.
+    // …and one started with another password ends it, for every instance.
     const changed = await harness({
-      admin: {
-        cookieSecret,
-        passwordHash: await hashPassword('a new password', { N: 1024, r: 8, p: 1 }),
-      },
+      database: h.database,
+      admin: { passwordHash: await hashPassword('a new password', { N: 1024, r: 8, p: 1 }) },
     });
     assert.doesNotMatch((await request(changed)).body, /VSP status/);
+    assert.doesNotMatch((await request(h)).body, /VSP status/);
+    assert.ok(changed.logs.some((l) => l.msg === 'admin password changed: admin sessions ended'));
+  });
+
+  it('keeps sessions in the database: only the hash of the cookie value is stored', async () => {
+    const h = await harness();
+    const { b } = await loggedIn(h);
+    const value = (b.cookie as string).split('=')[1] as string;
+    assert.match(value, /^[A-Za-z0-9_-]{43}$/);
+    const rows = await h.database.db.selectFrom('web_sessions').selectAll().execute();
+    const admin = rows.filter((r) => Number(r.admin) === 1);
+    assert.equal(admin.length, 1);
+    assert.equal(admin[0]?.id_hash, createHash('sha256').update(value).digest('hex'));
+    assert.ok(!rows.some((r) => Object.values(r).some((v) => String(v).includes(value))));
   });
 });
 
@@ -272,6 +279,7 @@ describe('admin logout', () => {
     const res = await b.post('/admin/logout', { csrf });
     assert.equal(res.statusCode, 303);
     assert.equal(res.headers.location, '/admin');
+    assert.match(setCookieHeader(res), /^stakepool_admin=; Path=\/admin; Max-Age=0/);
     const page = await b.get('/admin');
     assert.doesNotMatch(page.body, /VSP status/);
     assert.match(page.body, /type="password"/);

@@ -1,5 +1,5 @@
-// The admin's building blocks on their own: password hashing, the failed-login limit, session
-// and CSRF tokens, cookies, basic auth, form parsing and the RPC health probe.
+// The admin's building blocks on their own: password hashing, the failed-login limit, CSRF
+// tokens, cookies, basic auth, form parsing and the RPC health probe.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { allHealthy, healthJson, rpcNodeHealth } from '../../../src/admin/health.ts';
@@ -16,7 +16,9 @@ import {
 } from '../../../src/admin/password.ts';
 import { basicAuthPassword } from '../../../src/web/plugins/admin-auth.ts';
 import { parseForm } from '../../../src/web/plugins/forms.ts';
-import { parseCookies, serializeCookie, SessionSigner } from '../../../src/web/plugins/session.ts';
+import { csrfToken, csrfValid } from '../../../src/web/plugins/csrf.ts';
+import { parseCookies, serializeCookie } from '../../../src/web/plugins/session.ts';
+import type { ActiveSession } from '../../../src/web/plugins/web-session.ts';
 
 const FAST = { N: 1024, r: 8, p: 1 };
 
@@ -93,48 +95,35 @@ describe('MemoryLoginThrottle', () => {
   });
 });
 
-describe('SessionSigner', () => {
-  const secret = new Uint8Array(32).fill(3);
-  const session = { sid: SessionSigner.newSid(), admin: true, issuedAt: 100, expiresAt: 200 };
-
-  it('round-trips a session until it expires', () => {
-    const s = new SessionSigner(secret);
-    const token = s.encode(session);
-    assert.deepEqual(s.decode(token, 150), session);
-    assert.equal(s.decode(token, 200), undefined);
+describe('CSRF tokens', () => {
+  const session = (): ActiveSession => ({
+    idHash: 'a'.repeat(64),
+    userId: undefined,
+    admin: false,
+    createdAt: 100,
+    expiresAt: 200,
+    data: {},
   });
 
-  it('rejects tokens that were changed, or signed with another key or binding', () => {
-    const s = new SessionSigner(secret, new Uint8Array([1]));
-    const token = s.encode(session);
-    const [sid, , issued, , mac] = token.split('.');
-    for (const bad of [
-      `${sid}.1.${issued}.999.${mac}`,
-      token.replace('.1.', '.0.'),
-      `${token}A`,
-      token.slice(1),
-      '',
-      'x.y',
-    ]) {
-      assert.equal(s.decode(bad, 150), undefined, bad);
-    }
-    assert.equal(new SessionSigner(secret).decode(token, 150), undefined);
-    assert.equal(
-      new SessionSigner(new Uint8Array(32).fill(4), new Uint8Array([1])).decode(token, 150),
-      undefined,
-    );
-    assert.throws(() => new SessionSigner(new Uint8Array(8)), RangeError);
-  });
-
-  it('binds CSRF tokens to the session id', () => {
-    const s = new SessionSigner(secret);
-    const a = SessionSigner.newSid();
-    const b = SessionSigner.newSid();
-    assert.equal(s.checkCsrf(a, s.csrfToken(a)), true);
-    assert.equal(s.checkCsrf(b, s.csrfToken(a)), false);
-    assert.equal(s.checkCsrf(a, undefined), false);
-    assert.equal(s.checkCsrf(a, ''), false);
-    assert.equal(s.checkCsrf(a, ['x']), false);
+  it('are random per session, kept in its data, and only that session’s pass', () => {
+    const a = session();
+    const b = session();
+    const ta = csrfToken(a);
+    assert.match(ta, /^[A-Za-z0-9_-]{43}$/);
+    assert.equal(csrfToken(a), ta, 'stable within the session');
+    assert.equal(a.data.csrf, ta);
+    const tb = csrfToken(b);
+    assert.notEqual(ta, tb);
+    assert.equal(csrfValid(a, ta), true);
+    assert.equal(csrfValid(b, ta), false);
+    assert.equal(csrfValid(a, undefined), false);
+    assert.equal(csrfValid(a, ''), false);
+    assert.equal(csrfValid(a, ['x']), false);
+    assert.equal(csrfValid(undefined, ta), false);
+    // A session that never showed a form accepts no token at all.
+    assert.equal(csrfValid(session(), ta), false);
+    const flipped = ta.replace(/^./, (c) => (c === 'A' ? 'B' : 'A'));
+    assert.equal(csrfValid(a, flipped), false);
   });
 });
 

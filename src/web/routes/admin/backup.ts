@@ -19,7 +19,7 @@ export function backupRoute(app: FastifyInstance, deps: AdminDeps): void {
   const { ctx, admin } = deps;
   app.get('/admin/backup', async (request, reply) => {
     const now = ctx.now();
-    const session = requireAdmin(request, reply, admin, now);
+    const session = await requireAdmin(request, reply, admin, now);
     if (session === undefined) return reply;
     const { backup, engine } = admin.store;
     if (backup === undefined) {
@@ -33,7 +33,7 @@ export function backupRoute(app: FastifyInstance, deps: AdminDeps): void {
           message:
             `This pool keeps its data in ${engine}. Backing it up is the database's own job: ` +
             `use ${tool} and the database server's backup tools.`,
-          nav: adminNav(deps, session.sid, 'status'),
+          nav: adminNav(session, 'status'),
         }),
         501,
       );

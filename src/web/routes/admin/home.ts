@@ -2,7 +2,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { HealthReport } from '../../../admin/health.ts';
 import type { ResolvedContext } from '../../context.ts';
-import { readSession, startSession, touchSession } from '../../plugins/admin-auth.ts';
+import { ensureSession, readSession, touchSession } from '../../plugins/admin-auth.ts';
+import { csrfToken } from '../../plugins/csrf.ts';
 import { adminNav, sendHtml, siteView } from '../../plugins/site.ts';
 import type { AdminDeps } from '../../plugins/site.ts';
 import { loginPage } from '../../views/admin/login.ts';
@@ -36,15 +37,12 @@ export function adminHomeRoute(app: FastifyInstance, deps: AdminDeps): void {
   const { ctx, admin } = deps;
   app.get('/admin', async (request, reply) => {
     const now = ctx.now();
-    const session = readSession(request, admin, now);
+    const session = await readSession(request, admin);
     if (session === undefined || !session.admin) {
-      const s = session ?? startSession(reply, admin, false, now);
-      return sendHtml(
-        reply,
-        loginPage({ site: siteView(deps), nowMs: now, csrf: admin.signer.csrfToken(s.sid) }),
-      );
+      const s = session ?? (await ensureSession(request, reply, admin));
+      return sendHtml(reply, loginPage({ site: siteView(deps), nowMs: now, csrf: csrfToken(s) }));
     }
-    touchSession(reply, admin, session, now);
+    touchSession(session, now);
     const { store } = admin;
     const [health, counts, feeXpubs, size] = await Promise.all([
       admin.health.check(),
@@ -57,7 +55,7 @@ export function adminHomeRoute(app: FastifyInstance, deps: AdminDeps): void {
       statusPage({
         site: siteView(deps),
         nowMs: now,
-        nav: adminNav(deps, session.sid, 'status'),
+        nav: adminNav(session, 'status'),
         health,
         counts,
         revenue: await revenue(deps, bestHeight(ctx, health)),

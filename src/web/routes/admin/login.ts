@@ -5,10 +5,11 @@ import type { FastifyInstance } from 'fastify';
 import {
   checkAdminPassword,
   clientIp,
+  ensureSession,
   readSession,
-  startSession,
+  startAdminSession,
 } from '../../plugins/admin-auth.ts';
-import type { Session } from '../../plugins/session.ts';
+import { csrfToken, csrfValid } from '../../plugins/csrf.ts';
 import { sendHtml, siteView } from '../../plugins/site.ts';
 import type { AdminDeps } from '../../plugins/site.ts';
 import { loginPage } from '../../views/admin/login.ts';
@@ -34,22 +35,17 @@ export function loginRoute(app: FastifyInstance, deps: AdminDeps): void {
     async (request, reply) => {
       const now = ctx.now();
       const ip = clientIp(request, admin.realIpHeader);
-      const session = readSession(request, admin, now);
-      const form = (status: number, error: string, s?: Session) => {
-        const current = s ?? startSession(reply, admin, false, now);
+      const session = await readSession(request, admin);
+      const form = async (status: number, error: string) => {
+        const current = await ensureSession(request, reply, admin);
         return sendHtml(
           reply,
-          loginPage({
-            site: siteView(deps),
-            nowMs: now,
-            csrf: admin.signer.csrfToken(current.sid),
-            error,
-          }),
+          loginPage({ site: siteView(deps), nowMs: now, csrf: csrfToken(current), error }),
           status,
         );
       };
 
-      if (session === undefined || !admin.signer.checkCsrf(session.sid, request.body.csrf)) {
+      if (!csrfValid(session, request.body.csrf)) {
         request.log.warn({ ip }, 'admin login without a valid CSRF token');
         return form(403, 'This form has expired. Please enter the password again.');
       }
@@ -61,14 +57,13 @@ export function loginRoute(app: FastifyInstance, deps: AdminDeps): void {
         return form(
           429,
           `Too many failed attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
-          session,
         );
       }
       if (result === 'wrong') {
         request.log.warn({ ip }, 'admin login failed: wrong password');
-        return form(401, 'Incorrect password.', session);
+        return form(401, 'Incorrect password.');
       }
-      startSession(reply, admin, true, now);
+      await startAdminSession(request, reply, admin, now);
       request.log.info({ ip }, 'admin logged in');
       return reply.code(303).header('location', '/admin').send();
     },

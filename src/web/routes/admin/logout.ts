@@ -1,7 +1,9 @@
 // POST /admin/logout: end the admin session (with its CSRF token, so another site cannot log the
-// admin out). GET is refused: a link or an image must not log anyone out.
+// admin out). Its row is deleted, so the cookie is worthless even if it was copied. GET is
+// refused: a link or an image must not log anyone out.
 import type { FastifyInstance } from 'fastify';
-import { readSession, startSession } from '../../plugins/admin-auth.ts';
+import { readSession } from '../../plugins/admin-auth.ts';
+import { csrfValid } from '../../plugins/csrf.ts';
 import { sendHtml, siteView } from '../../plugins/site.ts';
 import type { AdminDeps } from '../../plugins/site.ts';
 import { messagePage } from '../../views/message.ts';
@@ -18,8 +20,8 @@ export function logoutRoute(app: FastifyInstance, deps: AdminDeps): void {
     { schema: { body: bodySchema } },
     async (request, reply) => {
       const now = ctx.now();
-      const session = readSession(request, admin, now);
-      if (session === undefined || !admin.signer.checkCsrf(session.sid, request.body.csrf)) {
+      const session = await readSession(request, admin);
+      if (!csrfValid(session, request.body.csrf)) {
         request.log.warn('admin logout without a valid CSRF token');
         return sendHtml(
           reply,
@@ -32,9 +34,8 @@ export function logoutRoute(app: FastifyInstance, deps: AdminDeps): void {
           403,
         );
       }
-      // A fresh anonymous session replaces the cookie; the old token's id is no longer sent.
-      startSession(reply, admin, false, now);
-      if (session.admin) request.log.info('admin logged out');
+      await admin.sessions.end(request, reply);
+      if (session?.admin === true) request.log.info('admin logged out');
       return reply.code(303).header('location', '/admin').send();
     },
   );

@@ -9,7 +9,7 @@ export function missedRoute(app: FastifyInstance, deps: AdminDeps): void {
   const { ctx, admin } = deps;
   app.get('/admin/missed', async (request, reply) => {
     const now = ctx.now();
-    const session = requireAdmin(request, reply, admin, now);
+    const session = await requireAdmin(request, reply, admin, now);
     if (session === undefined) return reply;
     const tickets = await admin.store.missedTickets();
     return sendHtml(
@@ -17,7 +17,7 @@ export function missedRoute(app: FastifyInstance, deps: AdminDeps): void {
       missedPage({
         site: siteView(deps),
         nowMs: now,
-        nav: adminNav(deps, session.sid, 'missed'),
+        nav: adminNav(session, 'missed'),
         tickets,
       }),
     );

@@ -2,7 +2,8 @@
 // POST /admin/ticket with `hash` (vspd's form) is accepted too, with the CSRF token, and answered
 // with a redirect to the GET, so the result page can be reloaded and bookmarked.
 import type { FastifyInstance } from 'fastify';
-import { readSession, requireAdmin } from '../../plugins/admin-auth.ts';
+import { readSession, requireAdmin, touchSession } from '../../plugins/admin-auth.ts';
+import { csrfValid } from '../../plugins/csrf.ts';
 import { adminNav, sendHtml, siteView } from '../../plugins/site.ts';
 import type { AdminDeps } from '../../plugins/site.ts';
 import { ticketPage } from '../../views/admin/ticket.ts';
@@ -21,14 +22,14 @@ export function ticketRoute(app: FastifyInstance, deps: AdminDeps): void {
     { schema: { querystring: { type: 'object', properties: { hash: hashField } } } },
     async (request, reply) => {
       const now = ctx.now();
-      const session = requireAdmin(request, reply, admin, now);
+      const session = await requireAdmin(request, reply, admin, now);
       if (session === undefined) return reply;
       const query = (request.query.hash ?? '').trim();
       const hash = query.toLowerCase();
       const view = {
         site: siteView(deps),
         nowMs: now,
-        nav: adminNav(deps, session.sid, 'ticket'),
+        nav: adminNav(session, 'ticket'),
         net: ctx.net,
         query,
         maxVoteChanges: ctx.maxVoteChangeRecords,
@@ -64,9 +65,10 @@ export function ticketRoute(app: FastifyInstance, deps: AdminDeps): void {
     },
     async (request, reply) => {
       const now = ctx.now();
-      const session = readSession(request, admin, now);
+      const session = await readSession(request, admin);
       if (session?.admin !== true) return reply.code(303).header('location', '/admin').send();
-      if (!admin.signer.checkCsrf(session.sid, request.body.csrf)) {
+      touchSession(session, now);
+      if (!csrfValid(session, request.body.csrf)) {
         return sendHtml(
           reply,
           messagePage({
@@ -74,7 +76,7 @@ export function ticketRoute(app: FastifyInstance, deps: AdminDeps): void {
             nowMs: now,
             title: 'Forbidden',
             message: 'The search form has expired. Go back to the admin page and try again.',
-            nav: adminNav(deps, session.sid, 'ticket'),
+            nav: adminNav(session, 'ticket'),
           }),
           403,
         );

@@ -1,0 +1,208 @@
+// The legacy pool's part of the composition root: the pool keys, the chain pipeline that finds
+// and follows the pool's tickets, our own voter, the stats cache, and what the web needs for the
+// account pages, the pool pages and /api/v1|v2. Built by src/context.ts when legacypool=1.
+import type { Logger } from 'pino';
+import type { Config } from './config/index.ts';
+import type { NetParams } from './dcr/params.ts';
+import { purgeLoginAttempts } from './db/login-attempts.ts';
+import { purgeExpiredPoolTokens } from './db/pool-tokens.ts';
+import { resetStaleVoteBits } from './db/pool-users.ts';
+import { votablePoolTickets } from './db/pool-tickets.ts';
+import type { Db } from './db/transaction.ts';
+import { PoolPipeline, dbPoolTicketStore } from './chain/pool-pipeline.ts';
+import { PoolKeys } from './pool/keys.ts';
+import { createMailer } from './pool/mailer.ts';
+import { PoolStatsCache, dbPoolStatsStore, poolStatsDcrd } from './pool/pool-stats.ts';
+import { isValidVoteBits } from './pool/vote-bits.ts';
+import type { DcrdClient } from './rpc/dcrd.ts';
+import { createPoolVoter } from './voting/pool-voter.ts';
+import type { PoolVoter } from './voting/pool-voter.ts';
+import { agendasFor, currentVoteVersion } from './vsp/agendas.ts';
+import type { PoolContext } from './web/plugins/site.ts';
+import type { PoolApiDeps } from './web/routes/api/v1/deps.ts';
+import type { PoolStatusReport, VoterStatus } from './web/routes/pool/pages-context.ts';
+
+/** Expired emailed tokens and stale failed-login counts are swept this often. */
+const HOUSEKEEPING_MS = 3_600_000;
+/** A failed-login window never lasts longer than this (DbLoginThrottle's longest). */
+const LOGIN_ATTEMPTS_KEEP_S = 24 * 3600;
+
+export interface LegacyPool {
+  keys: PoolKeys;
+  pipeline: PoolPipeline;
+  /** Undefined when novoter=1: a separate `stakepool voter` votes. */
+  voter: PoolVoter | undefined;
+  web: PoolContext;
+  api: PoolApiDeps;
+  /** Reset vote bits of another vote version, start the voter and the housekeeping. */
+  start(): Promise<void>;
+  /** Stop the voter (draining votes under way) and the timers; the pipeline stops with the follower. */
+  stop(): Promise<void>;
+}
+
+export interface LegacyPoolOptions {
+  config: Config;
+  net: NetParams;
+  log: Logger;
+  db: Db;
+  dcrd: DcrdClient;
+  version: string;
+}
+
+/** The pool's vote version: the network's newest, which the voter writes into every vote. */
+export function poolVoteVersion(net: NetParams): number {
+  return currentVoteVersion(net.name);
+}
+
+/**
+ * dcrstakepool's CheckAndResetUserVoteBits: bits saved for another vote version (or no longer
+ * valid for this one) go back to the default 1, which the pages then show.
+ */
+export function resetUserVoteBits(db: Db, net: NetParams): Promise<number> {
+  const version = poolVoteVersion(net);
+  const agendas = agendasFor(net.name, version);
+  return resetStaleVoteBits(db, version, (bits) => isValidVoteBits(bits, agendas));
+}
+
+export function createLegacyPool(o: LegacyPoolOptions): LegacyPool {
+  const { config, net, log, db, dcrd } = o;
+  const keys = new PoolKeys(config.votingWalletExtPub, config.coldWalletExtPub, net);
+  const voteVersion = poolVoteVersion(net);
+  const pipeline = new PoolPipeline({
+    store: dbPoolTicketStore(db),
+    dcrd,
+    net,
+    poolFeePercent: config.poolFees,
+    feeAddresses: () => keys.feeAddresses(),
+    log: log.child({ subsystem: 'pool-chain' }),
+  });
+  const voter = config.noVoter
+    ? undefined
+    : createPoolVoter({
+        config,
+        dcrd,
+        connection: dcrd.rpc,
+        tickets: { votablePoolTickets: (hashes) => votablePoolTickets(db, hashes) },
+        net,
+        voteVersion,
+        log: log.child({ subsystem: 'voter' }),
+      });
+  const statsLog = log.child({ subsystem: 'pool-stats' });
+  const stats = new PoolStatsCache({
+    store: dbPoolStatsStore(db),
+    dcrd: poolStatsDcrd(dcrd),
+    net,
+    now: Date.now,
+    onRefreshError: (err) => statsLog.error({ err }, 'pool stats refresh failed'),
+  });
+  const status = async (): Promise<PoolStatusReport> => {
+    let bestBlockHeight: number | undefined;
+    let error: string | undefined;
+    if (dcrd.rpc.isReady) {
+      try {
+        bestBlockHeight = (await dcrd.getBestBlock({ timeoutMs: 5_000 })).height;
+      } catch (err) {
+        error = err instanceof Error ? err.message : String(err);
+      }
+    }
+    const voters: VoterStatus[] = [];
+    if (voter !== undefined) {
+      const last = voter.lastBlock;
+      voters.push({
+        name: 'this process',
+        running: voter.running,
+        keyLoaded: true,
+        voteVersion: voter.voteVersion,
+        lastBlock:
+          last === undefined
+            ? undefined
+            : {
+                height: last.height,
+                at: Math.floor(last.at / 1000),
+                ours: last.ours,
+                sent: last.sent,
+                duplicates: last.duplicates,
+                failed: last.failed,
+              },
+      });
+    }
+    return {
+      dcrd: [
+        {
+          host: config.dcrd.host,
+          connected: dcrd.rpc.isReady,
+          bestBlockHeight,
+          ...(error === undefined ? {} : { error }),
+        },
+      ],
+      voters,
+    };
+  };
+  const web: PoolContext = {
+    db,
+    mailer: createMailer(config, log.child({ subsystem: 'mail' })),
+    apiSecret: config.apiSecret,
+    closePool: config.closePool,
+    closePoolMsg: config.closePoolMsg,
+    baseUrl: config.baseUrl,
+    cookieSecure: config.cookieSecure,
+    realIpHeader: config.realIpHeader,
+    voteVersion,
+    pages: {
+      keys,
+      dcrd,
+      stats,
+      poolFees: config.poolFees,
+      adminIps: config.adminIps,
+      adminUserIds: config.adminUserIds,
+      maxVotedTickets: config.maxVotedTickets,
+      status: { check: status },
+    },
+  };
+  const api: PoolApiDeps = {
+    db,
+    net,
+    apiSecret: config.apiSecret,
+    keys,
+    dcrd,
+    stats,
+    config: {
+      poolFees: config.poolFees,
+      poolEmail: config.supportEmail,
+      closePool: config.closePool,
+      version: o.version,
+    },
+    voteVersion,
+  };
+  const houseLog = log.child({ subsystem: 'housekeeping' });
+  const housekeeping = async (): Promise<void> => {
+    const now = Math.floor(Date.now() / 1000);
+    try {
+      const tokens = await purgeExpiredPoolTokens(db, now);
+      const attempts = await purgeLoginAttempts(db, now - LOGIN_ATTEMPTS_KEEP_S);
+      if (tokens + attempts > 0) houseLog.info({ tokens, attempts }, 'expired rows removed');
+    } catch (err) {
+      houseLog.warn({ err }, 'housekeeping failed; retried later');
+    }
+  };
+  let timer: NodeJS.Timeout | undefined;
+  return {
+    keys,
+    pipeline,
+    voter,
+    web,
+    api,
+    async start() {
+      const reset = await resetUserVoteBits(db, net);
+      if (reset > 0) log.info({ users: reset, voteVersion }, 'vote bits reset to the default');
+      voter?.start();
+      void housekeeping();
+      timer = setInterval(() => void housekeeping(), HOUSEKEEPING_MS);
+      timer.unref();
+    },
+    async stop() {
+      if (timer !== undefined) clearInterval(timer);
+      await voter?.stop();
+    },
+  };
+}
