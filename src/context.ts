@@ -108,7 +108,8 @@ export async function createContext(
     notifyWinningTickets: config.legacyPool && !config.noVoter,
     logger: log.child({ subsystem: 'dcrd' }),
   });
-  const wallets = config.wallets.map(
+  // The voting wallets are the VSP's; the legacy pool votes with its own key.
+  const wallets = (config.vsp ? config.wallets : []).map(
     (w) =>
       new WalletClient({
         url: `wss://${w.host}/ws`,
@@ -152,7 +153,7 @@ export async function createContext(
     dcrd,
     dcrdConnection: dcrd.rpc,
     pipeline: new PipelineSequence(pipelines, log.child({ subsystem: 'chain' })),
-    consistency,
+    ...(config.vsp ? { consistency } : {}),
     walletConnections: wallets.map((w) => w.rpc),
     log: log.child({ subsystem: 'follower' }),
   });

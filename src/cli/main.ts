@@ -5,6 +5,7 @@ import { demoCommand } from './demo.ts';
 import { importDcrstakepoolCommand } from './import-dcrstakepool.ts';
 import { serveCommand } from './serve.ts';
 import { simnetCommand } from './simnet.ts';
+import { voterCommand } from './voter.ts';
 
 const usage = `stakepool: a Decred stake pool (legacy dcrstakepool model and vspd-compatible VSP)
 
@@ -12,6 +13,7 @@ Usage: stakepool <command> [options]
 
 Commands:
   serve [options]                run the pool: web (VSP API v3, pages, admin) and jobs
+  voter [options]                the legacy pool's voter alone, next to its own dcrd
   demo [--port=8800]             a simnet plus stakepool serving its VSP, no config (npm start)
   createdatabase <fee xpub>      create the database with the VSP fee xpub (vspadmin's)
   retirexpub <fee xpub>          retire the current fee xpub and start using a new one
@@ -42,6 +44,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       return demoCommand(rest);
     case 'serve':
       return serveCommand(rest);
+    case 'voter':
+      return voterCommand(rest);
     case 'createdatabase':
       return createDatabaseCommand(rest);
     case 'retirexpub':

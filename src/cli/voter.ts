@@ -1,0 +1,69 @@
+// `stakepool voter`: the legacy pool's voter alone, next to its own dcrd, sharing the pool's
+// database with `stakepool serve` (PostgreSQL/MySQL across machines). It holds the voting key and
+// votes the pool's winning tickets; several voters (and serve's own) may run at once: the same
+// ticket gets the same vote from each, and dcrd keeps one.
+import { readFileSync } from 'node:fs';
+import { createLogger, openDatabase } from '../context.ts';
+import { netParams } from '../dcr/params.ts';
+import { votablePoolTickets } from '../db/pool-tickets.ts';
+import { poolVoteVersion } from '../legacy-context.ts';
+import { closeLogger } from '../log.ts';
+import { DcrdClient } from '../rpc/dcrd.ts';
+import { createPoolVoter } from '../voting/pool-voter.ts';
+import { loadCommandConfig } from './config-load.ts';
+
+export async function voterCommand(argv: readonly string[]): Promise<number> {
+  const loaded = loadCommandConfig(argv, 'voter');
+  if (loaded === undefined) return 2;
+  const { config } = loaded;
+  const net = netParams(config.network);
+  const log = createLogger(config, { fileName: 'voter.log' });
+  const database = await openDatabase(config, log);
+  const dcrd = new DcrdClient({
+    url: `wss://${config.dcrd.host}/ws`,
+    user: config.dcrd.user,
+    pass: config.dcrd.password,
+    ca: readFileSync(config.dcrd.cert),
+    net,
+    name: 'dcrd',
+    notifyWinningTickets: true,
+    logger: log.child({ subsystem: 'dcrd' }),
+  });
+  let voter;
+  try {
+    voter = createPoolVoter({
+      config,
+      dcrd,
+      connection: dcrd.rpc,
+      tickets: { votablePoolTickets: (hashes) => votablePoolTickets(database.db, hashes) },
+      net,
+      voteVersion: poolVoteVersion(net),
+      log: log.child({ subsystem: 'voter' }),
+    });
+  } catch (err) {
+    dcrd.close();
+    await database.close();
+    throw err;
+  }
+  voter.start();
+  // A dcrd that is down is retried in the background; the voter votes once it is back.
+  dcrd.rpc
+    .connect({ timeoutMs: 5_000 })
+    .catch((err: unknown) =>
+      log.warn({ err: (err as Error).message }, 'dcrd not reachable yet; retrying'),
+    );
+  log.info({ network: net.name, dcrd: config.dcrd.host }, 'stakepool voter running');
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string): void => {
+      log.info({ signal }, 'shutting down');
+      resolve();
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+  await voter.stop();
+  dcrd.close();
+  await database.close();
+  closeLogger(log);
+  return 0;
+}
