@@ -59,6 +59,8 @@ ensure_packages() {
   command -v psql >/dev/null || want+=(postgresql-client)
   command -v mariadbd >/dev/null || want+=(mariadb-server)
   command -v mariadb >/dev/null || want+=(mariadb-client)
+  # The mail tests make a throw-away CA and server certificate with the openssl CLI.
+  command -v openssl >/dev/null || want+=(openssl)
   if [ "${#want[@]}" -gt 0 ]; then apt_install "${want[@]}"; fi
   PG_BIN="$(pg_bin)" || die "PostgreSQL binaries not found after install"
 }
