@@ -507,7 +507,7 @@ export const SCHEMA = {
     required: ['serve'],
     upstream: [pool('apisecret')],
     default: '',
-    help: 'HMAC key of the v1/v2 API tokens and of the CSRF tokens.',
+    help: 'HMAC key (HS256) of the v1/v2 API tokens; changing it invalidates every token.',
   }),
   cookieSecret: str({
     name: 'cookiesecret',
@@ -526,7 +526,7 @@ export const SCHEMA = {
     face: 'legacy',
     upstream: [pool('cookiesecure')],
     default: false,
-    help: 'Set the Secure flag on session and CSRF cookies (the site is served over HTTPS).',
+    help: 'Set the Secure flag on the session cookies (the site is served over HTTPS).',
   }),
   coldWalletExtPub: str({
     name: 'coldwalletextpub',
