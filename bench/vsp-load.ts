@@ -2,7 +2,8 @@
 // with the server for the server's event loop (it still shares the machine's cores). Each job
 // sends a fixed number of requests, `concurrency` at a time over keep-alive connections, stops
 // early at the time cap, and reports the throughput, latency percentiles and its own CPU time.
-// Every response must be a 200 carrying a VSP-Server-Signature header to count as ok.
+// By default a response must be a 200 carrying a VSP-Server-Signature header to count as ok; a
+// job may expect another status or header (the legacy pool's pages and API sign nothing).
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 
@@ -10,8 +11,16 @@ export interface LoadJob {
   type: 'run';
   url: string;
   method: 'GET' | 'POST';
-  /** POST bodies and their VSP-Client-Signature, used round-robin. */
-  requests?: { body: string; signature: string }[];
+  /**
+   * Requests used round-robin: a POST body (sent as JSON unless its headers say otherwise), its
+   * VSP-Client-Signature, and headers of its own (a session cookie, X-Real-IP…). A GET without
+   * them sends one bare request.
+   */
+  requests?: { body?: string; signature?: string; headers?: Record<string, string> }[];
+  /** Headers of every request (a request's own win). */
+  headers?: Record<string, string>;
+  /** What counts as ok; default status 200 with a VSP-Server-Signature header. */
+  expect?: { status: number; header?: string };
   count: number;
   concurrency: number;
   timeCapMs: number;
@@ -28,6 +37,7 @@ export interface LoadResult {
   seconds: number;
   cappedByTime: boolean;
   p50Ms: number;
+  p95Ms: number;
   p99Ms: number;
   /** Client process CPU (user + system) over the run. */
   cpuSeconds: number;
@@ -38,19 +48,32 @@ interface Prepared {
   headers: Record<string, string>;
 }
 
+const DEFAULT_EXPECT = { status: 200, header: 'vsp-server-signature' };
+
 function prepare(job: LoadJob): Prepared[] {
-  if (job.method === 'GET') return [{ body: undefined, headers: {} }];
-  return (job.requests ?? []).map((r) => {
-    const body = Buffer.from(r.body);
-    return {
-      body,
-      headers: {
-        'content-type': 'application/json',
-        'content-length': String(body.length),
-        'vsp-client-signature': r.signature,
-      },
-    };
+  const list = job.requests ?? (job.method === 'GET' ? [{}] : []);
+  return list.map((r) => {
+    const body = r.body === undefined ? undefined : Buffer.from(r.body);
+    const headers: Record<string, string> = { ...job.headers };
+    if (body !== undefined) {
+      headers['content-type'] = 'application/json';
+      headers['content-length'] = String(body.length);
+    }
+    if (r.signature !== undefined) headers['vsp-client-signature'] = r.signature;
+    return { body, headers: { ...headers, ...r.headers } };
   });
+}
+
+/** Why a response does not count as ok, or undefined. */
+function failureOf(
+  job: LoadJob,
+  status: number,
+  hasHeader: (name: string) => boolean,
+): string | undefined {
+  const expect = job.expect ?? DEFAULT_EXPECT;
+  if (status !== expect.status) return `HTTP ${status}`;
+  if (expect.header !== undefined && !hasHeader(expect.header)) return `no ${expect.header}`;
+  return undefined;
 }
 
 function percentile(sorted: Float64Array, p: number): number {
@@ -69,11 +92,11 @@ function httpOnce(url: URL, job: LoadJob, p: Prepared): Promise<string | undefin
   }
   return new Promise((resolve) => {
     const req = request(url, { method: job.method, agent, headers: p.headers }, (res) => {
-      let failure: string | undefined;
-      if (res.statusCode !== 200) failure = `HTTP ${res.statusCode}`;
-      else if (typeof res.headers['vsp-server-signature'] !== 'string') {
-        failure = 'no VSP-Server-Signature';
-      }
+      const failure = failureOf(
+        job,
+        res.statusCode ?? 0,
+        (name) => res.headers[name.toLowerCase()] !== undefined,
+      );
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => {
         if (failure !== undefined) chunks.push(c);
@@ -96,9 +119,8 @@ async function fetchOnce(url: URL, job: LoadJob, p: Prepared): Promise<string | 
       ...(p.body !== undefined ? { body: p.body } : {}),
     });
     const text = await res.text();
-    if (res.status !== 200) return `HTTP ${res.status}: ${text.slice(0, 200)}`;
-    if (res.headers.get('vsp-server-signature') === null) return 'no VSP-Server-Signature';
-    return undefined;
+    const failure = failureOf(job, res.status, (name) => res.headers.get(name) !== null);
+    return failure && `${failure}: ${text.slice(0, 200)}`;
   } catch (err) {
     return String(err);
   }
@@ -150,6 +172,7 @@ async function run(job: LoadJob): Promise<LoadResult> {
     seconds,
     cappedByTime,
     p50Ms: percentile(sorted, 50),
+    p95Ms: percentile(sorted, 95),
     p99Ms: percentile(sorted, 99),
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
   };

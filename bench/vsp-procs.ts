@@ -93,9 +93,21 @@ export async function startServer(
   options: { exposeGc?: boolean } = {},
 ): Promise<RunningServer> {
   const full: ServerConfig = { lifetimeMs: 15 * 60_000, ...config };
+  return forkServer(SERVER_SCRIPT, full, options);
+}
+
+/**
+ * Forks a server script with its JSON config as argv[2] and waits (bounded) for its
+ * {type:'ready', port, pids} message; the script must stop by itself (lifetime, parent gone).
+ */
+export async function forkServer(
+  script: string,
+  config: object,
+  options: { exposeGc?: boolean; what?: string } = {},
+): Promise<RunningServer> {
   const t0 = performance.now();
   const child = track(
-    fork(SERVER_SCRIPT, [JSON.stringify(full)], {
+    fork(script, [JSON.stringify(config)], {
       execArgv: [
         ...TSX,
         ...(options.exposeGc === true ? ['--expose-gc'] : []),
@@ -113,7 +125,7 @@ export async function startServer(
       child,
       isType<Extract<ServerMessage, { type: 'ready' }>>('ready'),
       60_000,
-      'vsp-server start',
+      `${options.what ?? 'vsp-server'} start`,
     );
     return { child, port: ready.port, pids: ready.pids, readyMs: performance.now() - t0 };
   } catch (err) {
