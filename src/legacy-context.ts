@@ -1,13 +1,14 @@
 // The legacy pool's part of the composition root: the pool keys, the chain pipeline that finds
 // and follows the pool's tickets, our own voter, the stats cache, and what the web needs for the
 // account pages, the pool pages and /api/v1|v2. Built by src/context.ts when legacypool=1.
+import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from './config/index.ts';
 import type { NetParams } from './dcr/params.ts';
 import { purgeLoginAttempts } from './db/login-attempts.ts';
 import { purgeExpiredPoolTokens } from './db/pool-tokens.ts';
 import { resetStaleVoteBits } from './db/pool-users.ts';
-import { votablePoolTickets } from './db/pool-tickets.ts';
+import { allVotablePoolTickets, votablePoolTickets } from './db/pool-tickets.ts';
 import type { Db } from './db/transaction.ts';
 import { PoolPipeline, dbPoolTicketStore } from './chain/pool-pipeline.ts';
 import { PoolKeys } from './pool/keys.ts';
@@ -16,6 +17,7 @@ import { PoolStatsCache, dbPoolStatsStore, poolStatsDcrd } from './pool/pool-sta
 import { isValidVoteBits } from './pool/vote-bits.ts';
 import type { DcrdClient } from './rpc/dcrd.ts';
 import { createPoolVoter } from './voting/pool-voter.ts';
+import { VOTER_CACHE_FILE, VotableCache } from './voting/votable-cache.ts';
 import type { PoolVoter } from './voting/pool-voter.ts';
 import { agendasFor, currentVoteVersion } from './vsp/agendas.ts';
 import type { PoolContext } from './web/plugins/site.ts';
@@ -32,6 +34,8 @@ export interface LegacyPool {
   pipeline: PoolPipeline;
   /** Undefined when novoter=1: a separate `stakepool voter` votes. */
   voter: PoolVoter | undefined;
+  /** The voter's snapshot for when the database is down; undefined with the voter. */
+  voterCache: VotableCache | undefined;
   web: PoolContext;
   api: PoolApiDeps;
   /** Reset vote bits of another vote version, start the voter and the housekeeping. */
@@ -76,6 +80,14 @@ export function createLegacyPool(o: LegacyPoolOptions): LegacyPool {
     feeAddresses: () => keys.feeAddresses(),
     log: log.child({ subsystem: 'pool-chain' }),
   });
+  const voterCache = config.noVoter
+    ? undefined
+    : new VotableCache({
+        source: { allVotablePoolTickets: (page) => allVotablePoolTickets(db, page) },
+        network: net.name,
+        file: join(config.dataDir, VOTER_CACHE_FILE),
+        log: log.child({ subsystem: 'voter-cache' }),
+      });
   const voter = config.noVoter
     ? undefined
     : createPoolVoter({
@@ -83,6 +95,7 @@ export function createLegacyPool(o: LegacyPoolOptions): LegacyPool {
         dcrd,
         connection: dcrd.rpc,
         tickets: { votablePoolTickets: (hashes) => votablePoolTickets(db, hashes) },
+        ...(voterCache === undefined ? {} : { fallback: voterCache }),
         net,
         voteVersion,
         log: log.child({ subsystem: 'voter' }),
@@ -190,12 +203,15 @@ export function createLegacyPool(o: LegacyPoolOptions): LegacyPool {
     keys,
     pipeline,
     voter,
+    voterCache,
     web,
     api,
     async start() {
       const reset = await resetUserVoteBits(db, net);
       if (reset > 0) log.info({ users: reset, voteVersion }, 'vote bits reset to the default');
       voter?.start();
+      // Not awaited: the first snapshot of a large pool takes a second or two.
+      void voterCache?.start();
       void housekeeping();
       timer = setInterval(() => void housekeeping(), HOUSEKEEPING_MS);
       timer.unref();
@@ -203,6 +219,7 @@ export function createLegacyPool(o: LegacyPoolOptions): LegacyPool {
     async stop() {
       if (timer !== undefined) clearInterval(timer);
       await voter?.stop();
+      await voterCache?.stop();
     },
   };
 }

@@ -1,16 +1,21 @@
 // `stakepool voter`: the legacy pool's voter alone, next to its own dcrd, sharing the pool's
 // database with `stakepool serve` (PostgreSQL/MySQL across machines). It holds the voting key and
 // votes the pool's winning tickets; several voters (and serve's own) may run at once: the same
-// ticket gets the same vote from each, and dcrd keeps one.
+// ticket gets the same vote from each, and dcrd keeps one. It keeps a snapshot of the votable
+// tickets in memory and in <datadir>/voter-cache.bin, and votes from it while the database is
+// down, from startup on if need be.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createLogger, openDatabase } from '../context.ts';
 import { netParams } from '../dcr/params.ts';
-import { votablePoolTickets } from '../db/pool-tickets.ts';
+import { allVotablePoolTickets, votablePoolTickets } from '../db/pool-tickets.ts';
 import { poolVoteVersion } from '../legacy-context.ts';
 import { closeLogger } from '../log.ts';
 import { DcrdClient } from '../rpc/dcrd.ts';
+import { VOTER_CACHE_FILE, VotableCache } from '../voting/votable-cache.ts';
 import { createPoolVoter } from '../voting/pool-voter.ts';
 import { loadCommandConfig } from './config-load.ts';
+import { deferredDatabase, isDatabaseMismatch } from './deferred-database.ts';
 
 export async function voterCommand(argv: readonly string[]): Promise<number> {
   const loaded = loadCommandConfig(argv, 'voter');
@@ -18,7 +23,28 @@ export async function voterCommand(argv: readonly string[]): Promise<number> {
   const { config } = loaded;
   const net = netParams(config.network);
   const log = createLogger(config, { fileName: 'voter.log' });
-  const database = await openDatabase(config, log);
+  const dbLog = log.child({ subsystem: 'db' });
+  const database = deferredDatabase(() => openDatabase(config, dbLog), { log: dbLog });
+  try {
+    await database.db();
+  } catch (err) {
+    if (isDatabaseMismatch(err)) {
+      await database.close();
+      throw err;
+    }
+    dbLog.error(
+      { err: (err as Error).message },
+      'database unreachable; voting from the voter cache until it is back',
+    );
+  }
+  const cache = new VotableCache({
+    source: {
+      allVotablePoolTickets: async (page) => allVotablePoolTickets(await database.db(), page),
+    },
+    network: net.name,
+    file: join(config.dataDir, VOTER_CACHE_FILE),
+    log: log.child({ subsystem: 'voter-cache' }),
+  });
   const dcrd = new DcrdClient({
     url: `wss://${config.dcrd.host}/ws`,
     user: config.dcrd.user,
@@ -35,7 +61,10 @@ export async function voterCommand(argv: readonly string[]): Promise<number> {
       config,
       dcrd,
       connection: dcrd.rpc,
-      tickets: { votablePoolTickets: (hashes) => votablePoolTickets(database.db, hashes) },
+      tickets: {
+        votablePoolTickets: async (hashes) => votablePoolTickets(await database.db(), hashes),
+      },
+      fallback: cache,
       net,
       voteVersion: poolVoteVersion(net),
       log: log.child({ subsystem: 'voter' }),
@@ -46,6 +75,9 @@ export async function voterCommand(argv: readonly string[]): Promise<number> {
     throw err;
   }
   voter.start();
+  // In the background: dcrd's first winners come after a block, and with the database down the
+  // file is read within a few seconds (startupWaitMs).
+  void cache.start();
   // A dcrd that is down is retried in the background; the voter votes once it is back.
   dcrd.rpc
     .connect({ timeoutMs: 5_000 })
@@ -62,6 +94,7 @@ export async function voterCommand(argv: readonly string[]): Promise<number> {
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
   await voter.stop();
+  await cache.stop();
   dcrd.close();
   await database.close();
   closeLogger(log);

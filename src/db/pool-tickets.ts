@@ -430,6 +430,54 @@ export async function votablePoolTickets(
   return out;
 }
 
+export interface VotablePage {
+  /** '' for the first page, then the last hash of the previous page. */
+  afterHash: string;
+  limit: number;
+}
+
+/**
+ * Every ticket the pool would vote (unspent, fee ok or admin-added, owner with a multisig), one
+ * page at a time in hash order: the voter's snapshot for when the database is down. Keyset paging
+ * on the primary key, so each page costs about `limit` rows however far it is, and no page holds
+ * a long read open.
+ */
+export async function allVotablePoolTickets(db: Db, page: VotablePage): Promise<VotableTicket[]> {
+  const limit = checkInt('limit', page.limit, 0, MAX_PAGE);
+  if (page.afterHash !== '') checkHash('afterHash', page.afterHash);
+  if (limit === 0) return [];
+  const rows = await db
+    .selectFrom('pool_tickets as t')
+    .innerJoin('pool_users as u', 'u.id', 't.user_id')
+    .leftJoin('pool_low_fee_tickets as lf', 'lf.ticket_hash', 't.hash')
+    .select([
+      't.hash',
+      't.user_id',
+      't.ticket_hex',
+      'u.multisig_script',
+      'u.vote_bits',
+      'u.vote_bits_version',
+    ])
+    .where('t.hash', '>', page.afterHash)
+    // Through coalesce (see outcomeIs): the walk must follow the primary key in hash order. A
+    // plan over pool_tickets_outcome_idx would sort every unspent ticket for each page.
+    .where((eb) => outcomeIs(eb, ''))
+    .where((eb) => eb.or([eb('t.fee_status', '=', 'ok'), eb('lf.ticket_hash', 'is not', null)]))
+    .where('u.multisig_script', 'is not', null)
+    .orderBy('t.hash')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    hash: r.hash,
+    userId: r.user_id,
+    ticketHex: r.ticket_hex,
+    // Not null: filtered above (kysely's select types do not narrow on where).
+    redeemScript: r.multisig_script ?? '',
+    voteBits: r.vote_bits,
+    voteBitsVersion: r.vote_bits_version,
+  }));
+}
+
 /**
  * One page of a user's tickets in one group, newest purchase first (hash breaks ties). The page
  * is picked from pool_tickets_user_height_idx alone (it carries hash, outcome and fee status), so

@@ -5,6 +5,8 @@
 // ticket, block and bits they build the same bytes, and dcrd's "already have it" answer (or its
 // "ticket already votes on this block" when the bits changed between two voters' reads) is
 // success. Nothing here throws out of the event handler: a failing database or RPC is logged.
+// With a fallback (src/voting/votable-cache.ts), a database that fails or is slow to answer
+// costs no votes: the winners are looked up in the voter's own snapshot instead.
 import { performance } from 'node:perf_hooks';
 import type { JobLog } from '../chain/log.ts';
 import { SILENT_LOG } from '../chain/log.ts';
@@ -32,6 +34,18 @@ export interface VotableTicket {
 /** The database side: `(hashes) => votablePoolTickets(db, hashes)` from src/db/pool-tickets.ts. */
 export interface VotableTicketSource {
   votablePoolTickets(hashes: readonly string[]): Promise<VotableTicket[]>;
+}
+
+/**
+ * The voter's own snapshot, asked when the database fails (VotableCache fits): it answers from
+ * what the database held when the snapshot was taken.
+ */
+export interface VotableFallback {
+  /** When the snapshot was taken (ms since the epoch); undefined while there is none. */
+  readonly takenAt: number | undefined;
+  lookup(hashes: readonly string[]): { tickets: VotableTicket[]; ageMs: number } | undefined;
+  /** Told after each block's votes were handed to dcrd (the cache refreshes, throttled). */
+  blockHandled?(): void;
 }
 
 /** What the voter needs of dcrd (src/rpc DcrdClient fits, created with notifyWinningTickets). */
@@ -70,6 +84,16 @@ export interface PoolVoterOptions {
   onVote?: (r: PoolVoteResult) => void;
   /** Pauses before retrying a failed database lookup (default 100 ms, 500 ms, 2 s). */
   lookupRetryMs?: readonly number[];
+  /**
+   * Asked at the first failed database lookup, instead of retrying, once it holds a snapshot.
+   * Without one (or before its first snapshot) the lookup is retried as usual.
+   */
+  fallback?: VotableFallback;
+  /**
+   * While the fallback holds a snapshot, a database lookup slower than this counts as failed
+   * (default 2000 ms): a vote is worth most in the first seconds of a block.
+   */
+  lookupTimeoutMs?: number;
 }
 
 export type PoolVoteStatus = 'sent' | 'duplicate' | 'failed';
@@ -101,6 +125,8 @@ export interface BlockVoteSummary {
   failed: number;
   /** The database lookup failed: none of this block's votes were attempted. */
   lookupFailed: boolean;
+  /** Set when the winners were looked up in the fallback snapshot: its age in seconds. */
+  cacheAgeS?: number;
   /** Notification received → last answer. */
   ms: number;
 }
@@ -128,6 +154,13 @@ const round = (ms: number): number => Math.round(ms * 1000) / 1000;
 // The database lookup is retried briefly: a vote is only useful until the next block (minutes),
 // and a pool failover or dropped connection often heals within a second.
 const LOOKUP_RETRY_MS: readonly number[] = [100, 500, 2000];
+const LOOKUP_TIMEOUT_MS = 2000;
+
+interface Lookup {
+  tickets: VotableTicket[];
+  /** Defined when the fallback answered. */
+  cacheAgeS?: number;
+}
 
 export class PoolVoter {
   readonly #o: PoolVoterOptions;
@@ -211,10 +244,12 @@ export class PoolVoter {
       ms: 0,
     };
     try {
-      const tickets = await this.#lookup(w);
-      if (tickets === undefined) {
+      const found = await this.#lookup(w);
+      if (found === undefined) {
         summary.lookupFailed = true;
       } else {
+        const { tickets } = found;
+        if (found.cacheAgeS !== undefined) summary.cacheAgeS = found.cacheAgeS;
         summary.ours = tickets.length;
         // Each vote is built and handed to dcrd before the next one is built; the sends then
         // run concurrently.
@@ -238,17 +273,25 @@ export class PoolVoter {
     const line = { block, ...counts };
     if (summary.ours > 0 || summary.lookupFailed) this.#log.info(line, 'winning tickets voted');
     else this.#log.debug(line, 'no pool tickets among the winners');
+    // The votes are out: a good moment for the fallback to read the database again.
+    try {
+      this.#o.fallback?.blockHandled?.();
+    } catch (err) {
+      this.#log.warn({ err: errorText(err) }, 'voter cache refresh could not start');
+    }
     return summary;
   }
 
-  async #lookup(w: WinningTickets): Promise<VotableTicket[] | undefined> {
-    if (w.tickets.length === 0) return [];
+  async #lookup(w: WinningTickets): Promise<Lookup | undefined> {
+    if (w.tickets.length === 0) return { tickets: [] };
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.#o.tickets.votablePoolTickets(w.tickets);
+        return { tickets: await this.#query(w.tickets) };
       } catch (err) {
         const retryIn = (this.#o.lookupRetryMs ?? LOOKUP_RETRY_MS)[attempt];
         const fields = { height: w.height, block: w.blockHash, err: errorText(err) };
+        const cached = this.#fromFallback(w, fields);
+        if (cached !== undefined) return cached;
         if (retryIn === undefined || this.#state === 'stopped') {
           this.#log.error(fields, 'cannot look up the winning tickets; this block is not voted');
           return undefined;
@@ -257,6 +300,37 @@ export class PoolVoter {
         await new Promise((resolve) => setTimeout(resolve, retryIn));
       }
     }
+  }
+
+  /** The database lookup, bounded in time while the fallback could answer instead. */
+  #query(hashes: readonly string[]): Promise<VotableTicket[]> {
+    const lookup = this.#o.tickets.votablePoolTickets(hashes);
+    if (this.#o.fallback?.takenAt === undefined) return lookup;
+    const ms = this.#o.lookupTimeoutMs ?? LOOKUP_TIMEOUT_MS;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    });
+    // A late answer (or failure) of the abandoned lookup is dropped: race() handles both.
+    return Promise.race([lookup, late]).finally(() => clearTimeout(timer));
+  }
+
+  #fromFallback(w: WinningTickets, fields: Record<string, unknown>): Lookup | undefined {
+    let cached: ReturnType<VotableFallback['lookup']>;
+    try {
+      cached = this.#o.fallback?.lookup(w.tickets);
+    } catch (err) {
+      this.#log.error({ ...fields, cacheErr: errorText(err) }, 'voter cache lookup failed');
+      return undefined;
+    }
+    if (cached === undefined) return undefined;
+    const cacheAgeS = Math.round(cached.ageMs / 1000);
+    this.#log.warn(
+      { ...fields, cacheAgeS, ours: cached.tickets.length },
+      'winning tickets lookup failed; voting from the voter cache (tickets bought and vote ' +
+        'bits changed since it was taken are not in it)',
+    );
+    return { tickets: cached.tickets, cacheAgeS };
   }
 
   async #voteOne(t: VotableTicket, w: WinningTickets, receivedAt: number): Promise<PoolVoteResult> {
