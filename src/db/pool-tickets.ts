@@ -557,10 +557,13 @@ async function countGroups(
     .groupBy(['t.outcome', 't.fee_status']);
   // Not filtered by user in SQL: a user filter would tempt the planner to walk that user's
   // tickets and probe the (short) added list for each, instead of the other way round.
+  // Written as IN (the short list) so that every engine probes the primary key per added
+  // ticket: as a join, SQLite without statistics read the whole pool's tickets (4-8 ms at
+  // 100,000) instead.
   const added = db
-    .selectFrom('pool_low_fee_tickets as lf')
-    .innerJoin('pool_tickets as t', 't.hash', 'lf.ticket_hash')
+    .selectFrom('pool_tickets as t')
     .select(['t.user_id', 't.outcome', 't.purchase_height'])
+    .where('t.hash', 'in', (eb) => eb.selectFrom('pool_low_fee_tickets').select('ticket_hash'))
     .where('t.fee_status', '!=', 'ok');
   if (userId !== undefined) all = all.where('t.user_id', '=', userId);
   const counts = emptyCounts();

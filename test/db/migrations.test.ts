@@ -74,6 +74,7 @@ describeEachEngine(
         [
           [1, '001-vsp'],
           [2, '002-pool'],
+          [3, '003-pool-count-index'],
         ],
       );
       assert.equal(typeof rows[0]?.applied_at, 'bigint');

@@ -3,5 +3,6 @@
 import type { Migration } from '../migrate.ts';
 import { migration001 } from './001-vsp.ts';
 import { migration002 } from './002-pool.ts';
+import { migration003 } from './003-pool-count-index.ts';
 
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003];
