@@ -9,7 +9,7 @@
 import type { FastifyError, FastifyInstance, FastifyPluginCallback, FastifyRequest } from 'fastify';
 import { authenticate } from '../routes/api/v1/auth.ts';
 import { postAddress } from '../routes/api/v1/address.ts';
-import type { PoolApiDeps, ResolvedPoolApiDeps } from '../routes/api/v1/deps.ts';
+import type { PoolApiDeps, PostCommand, ResolvedPoolApiDeps } from '../routes/api/v1/deps.ts';
 import { ApiCode, INVALID_COMMAND, sendApi } from '../routes/api/v1/envelope.ts';
 import type { ApiResponse } from '../routes/api/v1/envelope.ts';
 import { getPurchaseInfo } from '../routes/api/v1/getpurchaseinfo.ts';
@@ -20,6 +20,12 @@ import { MAX_FORM_BYTES, parseForm } from './forms.ts';
 import type { FormFields } from './forms.ts';
 
 export const POOL_API_VERSIONS = ['v1', 'v2'] as const;
+
+/** The commands that take a form by POST. */
+const POST_COMMANDS: Readonly<Record<string, PostCommand>> = {
+  address: postAddress,
+  voting: postVoting,
+};
 
 const envelopeSchema = {
   type: 'object',
@@ -110,14 +116,12 @@ export function poolApi(options: PoolApiDeps): FastifyPluginCallback {
       app.get(`/${v}/stats`, routeOptions, async (request, reply) =>
         sendApi(reply, await getStats(deps, request.log)),
       );
-      app.post(`/${v}/address`, routeOptions, async (request, reply) => {
-        const user = await authenticate(request, deps);
-        return sendApi(reply, await postAddress(deps, user, formOf(request), request.log));
-      });
-      app.post(`/${v}/voting`, routeOptions, async (request, reply) => {
-        const user = await authenticate(request, deps);
-        return sendApi(reply, await postVoting(deps, user, formOf(request), request.log));
-      });
+      for (const [name, command] of Object.entries(POST_COMMANDS)) {
+        app.post(`/${v}/${name}`, routeOptions, async (request, reply) => {
+          const user = await authenticate(request, deps);
+          return sendApi(reply, await command(deps, user, formOf(request), request.log));
+        });
+      }
     }
     done();
   };

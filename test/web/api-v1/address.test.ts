@@ -1,13 +1,22 @@
 // POST address: 16, 6, 3 (each validation message), 14 (dcrd or storage failure), 0; what is
 // stored matches PoolKeys and dcrd's height, and a second address is refused.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { base58CheckEncode, encodeAddress, p2pkAddressCompressed } from '../../../src/dcr/index.ts';
 import { netParams } from '../../../src/dcr/params.ts';
 import { getPoolUser } from '../../../src/db/pool-users.ts';
-import { apiHarness, call, envelope, KEYS, NET, newPubKeyAddress, newUser } from './harness.ts';
-import type { ApiHarness } from './harness.ts';
+import {
+  apiHarness,
+  assertNeedsToken,
+  call,
+  envelope,
+  KEYS,
+  NET,
+  newPubKeyAddress,
+  newUser,
+  suiteHarness,
+} from './harness.ts';
 
 const OK = { status: 'success', code: 0, message: 'address successfully imported' } as const;
 const invalid = (reason: string) =>
@@ -19,24 +28,10 @@ const UNAVAILABLE = {
 } as const;
 
 describe('api address', () => {
-  let h: ApiHarness;
-  before(async () => {
-    h = await apiHarness();
-  });
-  after(() => h.close());
+  const h = suiteHarness(apiHarness);
 
   test('without a token: 16, no data key', async () => {
-    for (const v of ['v1', 'v2']) {
-      const res = await call(h, `/api/${v}/address`, {
-        form: { UserPubKeyAddr: newPubKeyAddress().address },
-      });
-      const body = envelope(res, {
-        status: 'error',
-        code: 16,
-        message: 'address error - invalid api token',
-      });
-      assert.ok(!('data' in body));
-    }
+    await assertNeedsToken(h, 'address', { UserPubKeyAddr: newPubKeyAddress().address });
   });
 
   test('a valid pubkey address: 0; the multisig, fee address and height are stored', async () => {

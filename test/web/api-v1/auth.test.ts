@@ -1,13 +1,21 @@
 // Bearer tokens: a token must verify with apisecret (HS256 only) AND be the one stored for its
 // user. Everything else leaves the request unauthenticated: code 16 from every user command.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { SignJWT } from 'jose';
 import { setPoolUserApiToken } from '../../../src/db/pool-users.ts';
 import { signApiToken } from '../../../src/pool/api-token.ts';
 import { bearerToken } from '../../../src/web/routes/api/v1/auth.ts';
-import { API_SECRET, apiHarness, BASE_URL, call, envelope, newUser, tamper } from './harness.ts';
-import type { ApiHarness } from './harness.ts';
+import {
+  API_SECRET,
+  apiHarness,
+  BASE_URL,
+  call,
+  envelope,
+  newUser,
+  tamper,
+  suiteHarness,
+} from './harness.ts';
 
 const UNAUTH = {
   status: 'error',
@@ -23,11 +31,7 @@ const NO_ADDRESS = {
 const b64 = (o: object): string => Buffer.from(JSON.stringify(o)).toString('base64url');
 
 describe('api tokens', () => {
-  let h: ApiHarness;
-  before(async () => {
-    h = await apiHarness();
-  });
-  after(() => h.close());
+  const h = suiteHarness(apiHarness);
 
   const purchaseInfo = (headers: Record<string, string>) =>
     call(h, '/api/v1/getpurchaseinfo', { headers });

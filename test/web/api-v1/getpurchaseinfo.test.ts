@@ -1,17 +1,20 @@
 // GET getpurchaseinfo: codes 16, 9 and 0, PascalCase data exactly as dcrstakepool's PurchaseInfo,
 // data null on errors, both API versions.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { setPoolUserMultisig, setPoolUserVoteBits } from '../../../src/db/pool-users.ts';
-import { apiHarness, call, envelope, KEYS, newPubKeyAddress, newUser } from './harness.ts';
-import type { ApiHarness } from './harness.ts';
+import {
+  apiHarness,
+  call,
+  envelope,
+  KEYS,
+  newPubKeyAddress,
+  newUser,
+  suiteHarness,
+} from './harness.ts';
 
 describe('api getpurchaseinfo', () => {
-  let h: ApiHarness;
-  before(async () => {
-    h = await apiHarness();
-  });
-  after(() => h.close());
+  const h = suiteHarness(apiHarness);
 
   for (const v of ['v1', 'v2']) {
     test(`${v}: without a token: 16, data null`, async () => {

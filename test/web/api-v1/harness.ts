@@ -3,97 +3,39 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import Fastify from 'fastify';
-import type { FastifyBaseLogger, FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { encodeAddress, ExtendedKey, p2pkAddressCompressed } from '../../../src/dcr/index.ts';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { createPoolUser, setPoolUserApiToken } from '../../../src/db/pool-users.ts';
 import type { PoolUser } from '../../../src/db/pool-users.ts';
-import { insertPoolTickets, setPoolTicketOutcome } from '../../../src/db/pool-tickets.ts';
-import type { NewPoolTicket, PoolOutcome } from '../../../src/db/pool-tickets.ts';
 import { signApiToken } from '../../../src/pool/api-token.ts';
-import { PoolKeys } from '../../../src/pool/keys.ts';
 import { dbPoolStatsStore, PoolStatsCache } from '../../../src/pool/pool-stats.ts';
-import type { PoolStatsDcrd } from '../../../src/pool/pool-stats.ts';
+import { build } from '../../../src/web/app.ts';
 import { poolApi } from '../../../src/web/plugins/pool-api.ts';
 import type { PoolApiConfig, PoolApiDeps } from '../../../src/web/routes/api/v1/deps.ts';
 import { currentVoteVersion } from '../../../src/vsp/agendas.ts';
 import { createTestDatabase } from '../../db/engines.ts';
 import type { TestDatabase } from '../../db/engines.ts';
-import { isValidPrivateKey, publicKeyCreate } from '../../../src/dcr/secp.ts';
-import { netParams } from '../../../src/dcr/params.ts';
+import { captureLogger, NET } from '../fixtures.ts';
+import type { LogEntry } from '../fixtures.ts';
+import {
+  FakePoolDcrd,
+  insertTestTicket,
+  testPoolKeys,
+  vspWebContext,
+} from '../pool/legacy-fixtures.ts';
+import type { TestTicket } from '../pool/legacy-fixtures.ts';
 
-export const NET = netParams('testnet3');
-
-export interface LogEntry {
-  level: string;
-  obj: unknown;
-  msg: string | undefined;
-}
-
-/** A pino-shaped logger that records what it is given. */
-export function captureLogger(entries: LogEntry[]): FastifyBaseLogger {
-  const at =
-    (level: string) =>
-    (obj: unknown, msg?: string): void => {
-      entries.push({ level, obj, msg: typeof obj === 'string' ? obj : msg });
-    };
-  const logger = {
-    level: 'trace',
-    fatal: at('fatal'),
-    error: at('error'),
-    warn: at('warn'),
-    info: at('info'),
-    debug: at('debug'),
-    trace: at('trace'),
-    silent: at('silent'),
-    child: () => logger,
-  };
-  return logger;
-}
+export { NET };
+export { newPubKeyAddress, suiteHarness } from '../pool/legacy-fixtures.ts';
 
 export const API_SECRET = 'test api secret: not for production';
 export const BASE_URL = 'https://pool.example';
 
-const xpub = (fill: number): string =>
-  ExtendedKey.fromSeed(new Uint8Array(32).fill(fill), NET).neuter().toString();
-export const VOTING_XPUB = xpub(11);
-export const COLD_XPUB = xpub(12);
-export const KEYS = new PoolKeys(VOTING_XPUB, COLD_XPUB, NET);
-
-/** dcrd for the stats and the registration height; `fail` makes every call throw. */
-export class StatsDcrd implements PoolStatsDcrd {
-  height = 1000;
-  poolSize = 40960;
-  nextSdiff = 123_45678901n;
-  mempool = 7;
-  fail = false;
-  calls = 0;
-
-  #check(): void {
-    this.calls++;
-    if (this.fail) throw new Error('dcrd is down');
-  }
-  getBestBlockHeader(): Promise<{ height: number; poolSize: number }> {
-    this.#check();
-    return Promise.resolve({ height: this.height, poolSize: this.poolSize });
-  }
-  getStakeDifficulty(): Promise<{ next: bigint }> {
-    this.#check();
-    return Promise.resolve({ next: this.nextSdiff });
-  }
-  mempoolTicketCount(): Promise<number> {
-    this.#check();
-    return Promise.resolve(this.mempool);
-  }
-  getBestBlock(): Promise<{ height: number }> {
-    this.#check();
-    return Promise.resolve({ height: this.height });
-  }
-}
+export const KEYS = testPoolKeys(11, 12);
 
 export interface ApiHarness {
   app: FastifyInstance;
   t: TestDatabase;
-  dcrd: StatsDcrd;
+  dcrd: FakePoolDcrd;
   stats: PoolStatsCache;
   clock: { ms: number };
   logs: LogEntry[];
@@ -113,7 +55,7 @@ export async function apiHarness(
   o: { viaBuild?: boolean } = {},
 ): Promise<ApiHarness> {
   const t = await createTestDatabase('sqlite');
-  const dcrd = new StatsDcrd();
+  const dcrd = new FakePoolDcrd({ height: 1000, nextSdiff: 123_45678901n, mempool: 7 });
   const clock = { ms: Date.UTC(2026, 0, 1) };
   const logs: LogEntry[] = [];
   const stats = new PoolStatsCache({
@@ -135,29 +77,13 @@ export async function apiHarness(
   };
   let app: FastifyInstance;
   if (o.viaBuild === true) {
-    // Imported here so the other tests do not load the pages (and their work in progress).
-    const { build } = await import('../../../src/web/app.ts');
-    const f = await import('../fixtures.ts');
-    const { MemoryStore } = await import('../../vsp/memory-store.ts');
-    const { feeAddressSource } = await import('../../../src/vsp/fee-address.ts');
-    const { ServerKey } = await import('../../../src/vsp/server-key.ts');
-    const store = new MemoryStore(f.FEE_XPUB);
     app = build({
-      net: NET,
-      config: {
-        vspFee: 2,
-        vspClosed: false,
-        vspClosedMsg: '',
+      ...vspWebContext({
+        clock,
+        log: captureLogger(logs),
         designation: 'Test pool',
         version: cfg.version,
-      },
-      store,
-      dcrd: new f.FakeDcrd(),
-      wallets: new f.FakeWallets(),
-      serverKey: new ServerKey(new Uint8Array(32).fill(1)),
-      feeAddresses: feeAddressSource(store, NET),
-      log: captureLogger(logs),
-      now: () => clock.ms,
+      }),
       poolApi: poolApiDeps,
     });
   } else {
@@ -203,15 +129,6 @@ export async function newUser(
   });
   if (o.token !== false) await setPoolUserApiToken(h.t.db, user.id, token);
   return { user, token };
-}
-
-/** A fresh user key's pubkey address (what dcrwallet's validateaddress shows as pubkeyaddr). */
-export function newPubKeyAddress(): { address: string; pub: Uint8Array } {
-  let priv: Uint8Array;
-  do priv = randomBytes(32);
-  while (!isValidPrivateKey(priv));
-  const pub = publicKeyCreate(priv, true);
-  return { address: encodeAddress(p2pkAddressCompressed(pub, NET)), pub };
 }
 
 export interface CallOptions {
@@ -265,6 +182,22 @@ export function envelope(
   return body;
 }
 
+/** A post command without a token, under both versions: 16, and no data key at all. */
+export async function assertNeedsToken(
+  h: ApiHarness,
+  command: 'address' | 'voting',
+  form: Record<string, string>,
+): Promise<void> {
+  for (const v of ['v1', 'v2']) {
+    const body = envelope(await call(h, `/api/${v}/${command}`, { form }), {
+      status: 'error',
+      code: 16,
+      message: `${command} error - invalid api token`,
+    });
+    assert.ok(!('data' in body));
+  }
+}
+
 export const INVALID = {
   http: 404,
   status: 'error',
@@ -272,43 +205,9 @@ export const INVALID = {
   message: 'invalid API command or version',
 } as const;
 
-let ticketCounter = 0;
-
 /** Stores a pool ticket of `userId` bought at `height`, with an outcome if given. */
-export async function addTicket(
-  h: ApiHarness,
-  userId: number,
-  o: {
-    height: number;
-    feeStatus?: NewPoolTicket['feeStatus'];
-    outcome?: PoolOutcome;
-    outcomeHeight?: number;
-  },
-): Promise<string> {
-  ticketCounter++;
-  const hash = randomBytes(28).toString('hex') + ticketCounter.toString(16).padStart(8, '0');
-  await insertPoolTickets(h.t.db, [
-    {
-      hash,
-      userId,
-      ticketAddress: 'TcFakeTicketAddressForTests',
-      purchaseHeight: o.height,
-      purchaseBlock: randomBytes(32).toString('hex'),
-      price: 100_00000000n,
-      feePaid: 1_00000000n,
-      feeRequired: 50000000n,
-      feeStatus: o.feeStatus ?? 'ok',
-      ticketHex: '00',
-    },
-  ]);
-  if (o.outcome !== undefined && o.outcome !== '') {
-    await setPoolTicketOutcome(h.t.db, hash, {
-      outcome: o.outcome,
-      height: o.outcomeHeight ?? o.height + 300,
-      spentBy: '',
-    });
-  }
-  return hash;
+export function addTicket(h: ApiHarness, userId: number, o: TestTicket): Promise<string> {
+  return insertTestTicket(h.t.db, userId, o);
 }
 
 /** A token string with one character of its signature changed to a different one. */

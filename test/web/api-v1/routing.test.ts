@@ -2,9 +2,8 @@
 // and /api/v2; every other method, command, version or path under /api answers 404 "invalid API
 // command or version" (dcrstakepool answered odd methods with success, code 0: not copied).
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { apiHarness, call, envelope, INVALID, newUser } from './harness.ts';
-import type { ApiHarness } from './harness.ts';
+import { describe, test } from 'node:test';
+import { apiHarness, call, envelope, INVALID, newUser, suiteHarness } from './harness.ts';
 
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS'] as const;
 const COMMANDS: Record<string, (typeof METHODS)[number]> = {
@@ -15,11 +14,7 @@ const COMMANDS: Record<string, (typeof METHODS)[number]> = {
 };
 
 describe('api routing', () => {
-  let h: ApiHarness;
-  before(async () => {
-    h = await apiHarness();
-  });
-  after(() => h.close());
+  const h = suiteHarness(apiHarness);
 
   test('the exact 404 body', async () => {
     const res = await call(h, '/api/v1/nosuchcommand');

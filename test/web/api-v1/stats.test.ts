@@ -2,7 +2,7 @@
 // ticket table (invalid tickets apart), the network's from dcrd, 14 when dcrd is down, the
 // five-minute cache, no token needed.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { addLowFeeTickets } from '../../../src/db/pool-low-fee-tickets.ts';
 import { setPoolUserMultisig } from '../../../src/db/pool-users.ts';
 import { votesSubsidy } from '../../../src/pool/pool-stats.ts';
@@ -15,8 +15,8 @@ import {
   NET,
   newPubKeyAddress,
   newUser,
+  suiteHarness,
 } from './harness.ts';
-import type { ApiHarness } from './harness.ts';
 
 const OK = { status: 'success', code: 0, message: 'stats successfully retrieved' } as const;
 
@@ -46,11 +46,7 @@ const FIELDS = [
 ];
 
 describe('api stats', () => {
-  let h: ApiHarness;
-  before(async () => {
-    h = await apiHarness();
-  });
-  after(() => h.close());
+  const h = suiteHarness(apiHarness);
 
   test('dcrd down before any refresh: 14, data null', async () => {
     h.dcrd.fail = true;

@@ -1,12 +1,19 @@
 // POST voting: 16, 3 (unparsable, out of range, invalid for the agendas), 13 (database), 0; the
 // bits and the current vote version are stored.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { getPoolUser } from '../../../src/db/pool-users.ts';
 import { currentAgendas, currentVoteVersion } from '../../../src/vsp/agendas.ts';
-import { apiHarness, call, envelope, NET, newUser } from './harness.ts';
-import type { ApiHarness } from './harness.ts';
+import {
+  apiHarness,
+  assertNeedsToken,
+  call,
+  envelope,
+  NET,
+  newUser,
+  suiteHarness,
+} from './harness.ts';
 
 const OK = {
   status: 'success',
@@ -29,22 +36,10 @@ const agenda = currentAgendas(NET.name)[0];
 const YES = 1 | (agenda?.choices.find((c) => c.id === 'yes')?.bits ?? 0);
 
 describe('api voting', () => {
-  let h: ApiHarness;
-  before(async () => {
-    h = await apiHarness();
-  });
-  after(() => h.close());
+  const h = suiteHarness(apiHarness);
 
   test('without a token: 16, no data key', async () => {
-    for (const v of ['v1', 'v2']) {
-      const res = await call(h, `/api/${v}/voting`, { form: { VoteBits: '1' } });
-      const body = envelope(res, {
-        status: 'error',
-        code: 16,
-        message: 'voting error - invalid api token',
-      });
-      assert.ok(!('data' in body));
-    }
+    await assertNeedsToken(h, 'voting', { VoteBits: '1' });
   });
 
   test('valid bits are stored with the current vote version (v1 and v2)', async () => {

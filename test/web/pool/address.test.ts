@@ -1,39 +1,22 @@
 // /address: login required; the API token made on the first visit; the pubkey-address form, its
 // validation and CSRF check; then the purchase information built from the stored multisig.
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
-import { encodeAddress, p2pkAddressCompressed } from '../../../src/dcr/index.ts';
-import { isValidPrivateKey, publicKeyCreate } from '../../../src/dcr/secp.ts';
+import { describe, test } from 'node:test';
 import { getPoolUser } from '../../../src/db/pool-users.ts';
 import { verifyApiToken } from '../../../src/pool/api-token.ts';
-import { API_SECRET, client, csrfOf } from './harness.ts';
-import { KEYS, NET, pagesHarness, textOf, userClient } from './pages-harness.ts';
-import type { PagesHarness } from './pages-harness.ts';
-
-function pubKeyAddress(): { address: string; pub: Uint8Array } {
-  let priv: Uint8Array;
-  do priv = randomBytes(32);
-  while (!isValidPrivateKey(priv));
-  const pub = publicKeyCreate(priv, true);
-  return { address: encodeAddress(p2pkAddressCompressed(pub, NET)), pub };
-}
+import { API_SECRET, assertRedirect, client, csrfOf } from './harness.ts';
+import { newPubKeyAddress } from './legacy-fixtures.ts';
+import { KEYS, pagesHarness, textOf, userClient, suiteHarness } from './pages-harness.ts';
 
 describe('pool page /address', () => {
-  let h: PagesHarness;
-  before(async () => {
-    h = await pagesHarness();
-  });
-  after(() => h.close());
+  const h = suiteHarness(pagesHarness);
 
   test('a visitor is sent to /login', async () => {
     const c = client(h);
     const res = await c.get('/address');
-    assert.equal(res.statusCode, 303);
-    assert.equal(res.headers.location, '/login');
-    const post = await c.post('/address', { UserPubKeyAddr: pubKeyAddress().address });
-    assert.equal(post.statusCode, 303);
-    assert.equal(post.headers.location, '/login');
+    assertRedirect(res, '/login');
+    const post = await c.post('/address', { UserPubKeyAddr: newPubKeyAddress().address });
+    assertRedirect(post, '/login');
   });
 
   test('first visit: the form, and an API token made, stored and shown', async () => {
@@ -56,14 +39,13 @@ describe('pool page /address', () => {
   test('a valid address: stored, then the purchase information', async () => {
     const { user, c } = await userClient(h);
     const page = await c.get('/address');
-    const submitted = pubKeyAddress();
+    const submitted = newPubKeyAddress();
     h.dcrd.height = 4444;
     const res = await c.post('/address', {
       csrf: csrfOf(page.body),
       UserPubKeyAddr: `  ${submitted.address} `,
     });
-    assert.equal(res.statusCode, 303);
-    assert.equal(res.headers.location, '/address');
+    assertRedirect(res, '/address');
     const expected = KEYS.multisig(user.id, submitted.pub);
     const stored = await getPoolUser(h.database.db, user.id);
     assert.deepEqual(stored?.multisig, { ...expected, heightRegistered: 4444 });
@@ -93,7 +75,7 @@ describe('pool page /address', () => {
     // A second address is refused and changes nothing.
     const second = await c.post('/address', {
       csrf: csrfOf(shown.body),
-      UserPubKeyAddr: pubKeyAddress().address,
+      UserPubKeyAddr: newPubKeyAddress().address,
     });
     assert.equal(second.statusCode, 303);
     assert.ok(textOf((await c.get('/address')).body).includes('already submitted an address'));
@@ -123,10 +105,9 @@ describe('pool page /address', () => {
     for (const csrf of [undefined, 'x'.repeat(43)]) {
       const res = await c.post('/address', {
         ...(csrf === undefined ? {} : { csrf }),
-        UserPubKeyAddr: pubKeyAddress().address,
+        UserPubKeyAddr: newPubKeyAddress().address,
       });
-      assert.equal(res.statusCode, 303);
-      assert.equal(res.headers.location, '/address');
+      assertRedirect(res, '/address');
     }
     assert.ok(textOf((await c.get('/address')).body).includes('The form has expired'));
     assert.equal((await getPoolUser(h.database.db, user.id))?.multisig, undefined);
@@ -139,7 +120,7 @@ describe('pool page /address', () => {
     try {
       const res = await c.post('/address', {
         csrf: csrfOf(page.body),
-        UserPubKeyAddr: pubKeyAddress().address,
+        UserPubKeyAddr: newPubKeyAddress().address,
       });
       assert.equal(res.statusCode, 503);
       assert.ok(textOf(res.body).includes('cannot create your address right now'));

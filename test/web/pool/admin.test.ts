@@ -2,29 +2,34 @@
 // status of nodes, voters and the scanner; low-fee tickets added and removed, with voted and
 // expiry kept current from the ticket table.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { getPoolTicket, setPoolTicketOutcome } from '../../../src/db/pool-tickets.ts';
 import { setSetting, SETTING_KEYS } from '../../../src/db/settings.ts';
 import { ipAllowList, plainIp } from '../../../src/web/routes/pool/admin-access.ts';
 import { selectedTickets } from '../../../src/web/routes/pool/admintickets.ts';
 import { ticketField } from '../../../src/web/views/pool/admintickets.ts';
-import { csrfOf } from './harness.ts';
+import { assertRedirect, csrfOf } from './harness.ts';
 import type { Client } from './harness.ts';
-import { ADMIN_IP, addTicket, NET, pagesHarness, textOf, userClient } from './pages-harness.ts';
-import type { PagesHarness } from './pages-harness.ts';
+import {
+  ADMIN_IP,
+  addTicket,
+  NET,
+  pagesHarness,
+  textOf,
+  userClient,
+  suiteHarness,
+} from './pages-harness.ts';
 
 describe('pool admin pages', () => {
-  let h: PagesHarness;
+  const h = suiteHarness(pagesHarness);
   let admin: Client;
   let adminId: number;
   before(async () => {
-    h = await pagesHarness();
     const a = await userClient(h, ADMIN_IP);
     admin = a.c;
     adminId = a.user.id;
     h.adminUserIds.push(adminId);
   });
-  after(() => h.close());
 
   test('refused: visitors, non-admins, and admins from another address', async () => {
     const user = await userClient(h, ADMIN_IP);
@@ -113,8 +118,7 @@ describe('pool admin pages', () => {
       [ticketField(ok)]: '1',
       [ticketField(spent)]: '1',
     });
-    assert.equal(res.statusCode, 303);
-    assert.equal(res.headers.location, '/admintickets');
+    assertRedirect(res, '/admintickets');
     assert.equal((await getPoolTicket(h.database.db, low))?.lowFeeAdded, true);
     assert.equal((await getPoolTicket(h.database.db, ok))?.lowFeeAdded, false);
     const afterAdd = await admin.get('/admintickets');

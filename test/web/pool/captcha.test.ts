@@ -1,22 +1,19 @@
 // The self-hosted captcha: its picture, where the digits live (the server-side session only), one
 // guess per picture, a new picture on request, and /verifyhuman's way back.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { startSmtpSink } from '../../helpers/smtp-sink.ts';
-import type { SmtpSink } from '../../helpers/smtp-sink.ts';
-import { captchaDigitsOf, client, csrfOf, poolHarness, sessionOf, setCookies } from './harness.ts';
-import type { PoolHarness } from './harness.ts';
+import { describe, it } from 'node:test';
+import {
+  assertRedirect,
+  captchaDigitsOf,
+  client,
+  csrfOf,
+  poolHarness,
+  sessionOf,
+  setCookies,
+} from './harness.ts';
+import { suiteHarness } from './legacy-fixtures.ts';
 
-let smtp: SmtpSink;
-let h: PoolHarness;
-before(async () => {
-  smtp = await startSmtpSink();
-  h = await poolHarness({ smtp });
-});
-after(async () => {
-  await h.close();
-  await smtp.close();
-});
+const h = suiteHarness(poolHarness);
 
 describe('captcha picture', () => {
   it('is an SVG of the session’s digits that holds no digit run of the answer', async () => {
@@ -50,8 +47,7 @@ describe('captcha picture', () => {
       reload: '1',
       return: '/register',
     });
-    assert.equal(res.statusCode, 303);
-    assert.equal(res.headers.location, '/register');
+    assertRedirect(res, '/register');
     assert.equal(serial(await sessionOf(h, c)), before + 1);
     const again = await c.get('/register');
     assert.match(again.body, new RegExp(`captcha\\.svg\\?v=${before + 1}`));

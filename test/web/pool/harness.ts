@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { createDatabase } from '../../../src/db/database.ts';
 import type { Database } from '../../../src/db/database.ts';
@@ -17,15 +18,17 @@ import { getWebSession } from '../../../src/db/web-sessions.ts';
 import { createMailer } from '../../../src/pool/mailer.ts';
 import { hashUserPassword } from '../../../src/pool/password.ts';
 import { build } from '../../../src/web/app.ts';
-import type { WebContext } from '../../../src/web/context.ts';
 import type { PoolContext } from '../../../src/web/plugins/site.ts';
-import { feeAddressSource } from '../../../src/vsp/fee-address.ts';
-import { ServerKey } from '../../../src/vsp/server-key.ts';
 import { startSmtpSink } from '../../helpers/smtp-sink.ts';
 import type { SinkMessage, SmtpSink } from '../../helpers/smtp-sink.ts';
-import { MemoryStore } from '../../vsp/memory-store.ts';
-import { captureLogger, FakeDcrd, FakeWallets, FEE_XPUB, NET, START_MS } from '../fixtures.ts';
+import { csrfOf, form } from '../admin/harness.ts';
+import type { Browser } from '../admin/harness.ts';
+import { captureLogger, FEE_XPUB, START_MS } from '../fixtures.ts';
 import type { LogEntry } from '../fixtures.ts';
+import { vspWebContext } from './legacy-fixtures.ts';
+
+// The account forms carry their CSRF token and are posted as the admin pages' are.
+export { csrfOf, form };
 
 export const BASE_URL = 'https://pool.example.org';
 export const API_SECRET = 'api secret for tests';
@@ -50,6 +53,27 @@ export interface PoolHarnessOptions {
   smtp?: SmtpSink;
 }
 
+/**
+ * For a test file whose tests each make a harness: one SMTP sink for all of them, and every
+ * harness closed after the file's tests.
+ */
+export function harnessesSharingSmtp(): (opts?: PoolHarnessOptions) => Promise<PoolHarness> {
+  let smtp: SmtpSink | undefined;
+  const open: PoolHarness[] = [];
+  before(async () => {
+    smtp = await startSmtpSink();
+  });
+  after(async () => {
+    for (const h of open) await h.close();
+    await smtp?.close();
+  });
+  return async (opts = {}) => {
+    const h = await poolHarness({ smtp, ...opts });
+    open.push(h);
+    return h;
+  };
+}
+
 export async function poolHarness(opts: PoolHarnessOptions = {}): Promise<PoolHarness> {
   const dir = await mkdtemp(join(tmpdir(), 'stakepool-pool-test-'));
   const database = createDatabase({ engine: 'sqlite', sqlitePath: join(dir, 'stakepool.db') });
@@ -59,7 +83,6 @@ export async function poolHarness(opts: PoolHarnessOptions = {}): Promise<PoolHa
   const logs: LogEntry[] = [];
   const log = captureLogger(logs);
   const clock = { ms: START_MS };
-  const store = new MemoryStore(FEE_XPUB);
   const mailer = createMailer(
     {
       smtpHost: smtp.address,
@@ -82,27 +105,12 @@ export async function poolHarness(opts: PoolHarnessOptions = {}): Promise<PoolHa
     hashPassword: hashForTests,
     ...opts.pool,
   };
-  const ctx: WebContext = {
-    net: NET,
-    config: {
-      vspFee: 2,
-      vspClosed: false,
-      vspClosedMsg: '',
-      designation: 'Test Pool',
-      version: '0.1.0-test',
-    },
-    store,
-    dcrd: new FakeDcrd(),
-    wallets: new FakeWallets(),
-    serverKey: new ServerKey(new Uint8Array(32).fill(1)),
-    feeAddresses: feeAddressSource(store, NET),
-    log,
-    now: () => clock.ms,
+  const app = build({
+    ...vspWebContext({ clock, log, designation: 'Test Pool', version: '0.1.0-test' }),
     sleep: () => Promise.resolve(),
     site: { supportEmail: 'support@example.org', legacyPool: true },
     pool,
-  };
-  const app = build(ctx);
+  });
   await app.ready();
   return {
     app,
@@ -119,10 +127,6 @@ export async function poolHarness(opts: PoolHarnessOptions = {}): Promise<PoolHa
   };
 }
 
-export function form(fields: Record<string, string>): string {
-  return new URLSearchParams(fields).toString();
-}
-
 export function setCookies(res: LightMyRequestResponse): string[] {
   const raw = res.headers['set-cookie'];
   return raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
@@ -135,21 +139,9 @@ export function sessionCookie(res: LightMyRequestResponse): string | undefined {
     ?.split(';')[0];
 }
 
-export function csrfOf(body: string): string {
-  const m = /name="csrf" value="([^"]+)"/.exec(body);
-  assert.ok(m?.[1] !== undefined, 'page has a CSRF token');
-  return m[1];
-}
-
-export interface Client {
-  cookie: string | undefined;
+/** A cookie-keeping client, as the admin pages' tests have, that knows its address. */
+export interface Client extends Browser {
   readonly ip: string;
-  get(url: string, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
-  post(
-    url: string,
-    fields: Record<string, string>,
-    headers?: Record<string, string>,
-  ): Promise<LightMyRequestResponse>;
 }
 
 /** A client that keeps the session cookie between requests, as a browser does. */
@@ -231,6 +223,36 @@ export function linkIn(m: SinkMessage, path: string): string {
   return found[1];
 }
 
+/** The first mail to `to` (with `subject`, if given) among those from number `since` on. */
+export function mailTo(
+  h: PoolHarness,
+  to: string,
+  o: { subject?: string; since?: number } = {},
+): Promise<SinkMessage> {
+  return h.smtp.waitFor(
+    (m) =>
+      h.smtp.messages.indexOf(m) >= (o.since ?? 0) &&
+      m.rcptTo.includes(to) &&
+      (o.subject === undefined || m.subject === o.subject),
+  );
+}
+
+/** The text of the first flash message on a page ('' without one). */
+export function flashOf(body: string): string {
+  return /<p class="flash[^>]*>([^<]*)<\/p>/.exec(body)?.[1] ?? '';
+}
+
+/** A 303 to `location`. */
+export function assertRedirect(res: LightMyRequestResponse, location: string): void {
+  assert.equal(res.statusCode, 303, res.body);
+  assert.equal(res.headers.location, location);
+}
+
+/** The fields of the registration form for this address and password (typed twice). */
+export function registration(email: string, password = PASSWORD): Record<string, string> {
+  return { email, password, passwordrepeat: password };
+}
+
 /** Mails to `to` received so far. */
 export function mailsTo(h: PoolHarness, to: string): SinkMessage[] {
   return h.smtp.messages.filter((m) => m.rcptTo.includes(to));
@@ -245,18 +267,13 @@ export async function register(
 ): Promise<string> {
   const c = client(h, ip);
   const page = await solveCaptcha(h, c, '/register');
-  const before = h.smtp.messages.length;
+  const since = h.smtp.messages.length;
   const res = await c.post('/register', {
     csrf: csrfOf(page.body),
-    email,
-    password,
-    passwordrepeat: password,
+    ...registration(email, password),
   });
   assert.equal(res.statusCode, 303, res.body);
-  const mail = await h.smtp.waitFor(
-    (m) => h.smtp.messages.indexOf(m) >= before && m.rcptTo.includes(email),
-  );
-  return linkIn(mail, '/emailverify');
+  return linkIn(await mailTo(h, email, { since }), '/emailverify');
 }
 
 /** A verified account made straight in the database. */
@@ -276,6 +293,21 @@ export async function verifiedUser(
   return user;
 }
 
+/** Opens /login with `c` and posts the form; the answer. */
+export async function tryLogin(
+  c: Client,
+  email: string,
+  password: string,
+): Promise<LightMyRequestResponse> {
+  const page = await c.get('/login');
+  return c.post('/login', { csrf: csrfOf(page.body), email, password });
+}
+
+/** Whether a new client can log in with these. */
+export async function canLogIn(h: PoolHarness, email: string, password: string): Promise<boolean> {
+  return (await tryLogin(client(h), email, password)).statusCode === 303;
+}
+
 /** Logs a new client in through the form; returns it with the landing redirect followed. */
 export async function loggedIn(
   h: PoolHarness,
@@ -284,8 +316,7 @@ export async function loggedIn(
   ip?: string,
 ): Promise<Client> {
   const c = client(h, ip);
-  const page = await c.get('/login');
-  const res = await c.post('/login', { csrf: csrfOf(page.body), email, password });
+  const res = await tryLogin(c, email, password);
   assert.equal(res.statusCode, 303, res.body);
   return c;
 }

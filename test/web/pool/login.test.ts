@@ -3,47 +3,28 @@
 // rotation, the 6 h life, POST-only logout that deletes the row.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { inspect } from 'node:util';
 import bcrypt from 'bcryptjs';
 import { createPoolUser, setPoolUserMultisig } from '../../../src/db/pool-users.ts';
 import { purgeExpiredWebSessions } from '../../../src/db/web-sessions.ts';
-import { startSmtpSink } from '../../helpers/smtp-sink.ts';
-import type { SmtpSink } from '../../helpers/smtp-sink.ts';
 import {
+  assertRedirect,
   client,
   csrfOf,
   loggedIn,
   PASSWORD,
-  poolHarness,
+  harnessesSharingSmtp,
   register,
   sessionOf,
   setCookies,
+  tryLogin,
   userByEmail,
   verifiedUser,
 } from './harness.ts';
-import type { Client, PoolHarness, PoolHarnessOptions } from './harness.ts';
+import type { PoolHarness } from './harness.ts';
 
-let smtp: SmtpSink;
-const open: PoolHarness[] = [];
-before(async () => {
-  smtp = await startSmtpSink();
-});
-after(async () => {
-  for (const h of open) await h.close();
-  await smtp.close();
-});
-
-async function harness(opts: PoolHarnessOptions = {}): Promise<PoolHarness> {
-  const h = await poolHarness({ smtp, ...opts });
-  open.push(h);
-  return h;
-}
-
-async function tryLogin(c: Client, email: string, password: string) {
-  const page = await c.get('/login');
-  return c.post('/login', { csrf: csrfOf(page.body), email, password });
-}
+const harness = harnessesSharingSmtp();
 
 async function sessionRows(h: PoolHarness) {
   return h.database.db.selectFrom('web_sessions').selectAll().execute();
@@ -62,8 +43,7 @@ describe('login', () => {
       email: ' ALICE@example.org',
       password: PASSWORD,
     });
-    assert.equal(res.statusCode, 303);
-    assert.equal(res.headers.location, '/address');
+    assertRedirect(res, '/address');
     assert.notEqual(c.cookie, before);
     const s = await sessionOf(h, c);
     assert.equal(s?.userId, user.id);
@@ -75,8 +55,7 @@ describe('login', () => {
       url: '/settings',
       headers: { cookie: before },
     });
-    assert.equal(planted.statusCode, 303);
-    assert.equal(planted.headers.location, '/login');
+    assertRedirect(planted, '/login');
 
     const settings = await c.get('/settings');
     assert.equal(settings.statusCode, 200);
@@ -102,8 +81,7 @@ describe('login', () => {
       heightRegistered: 100,
     });
     const res = await tryLogin(client(h), 'bob@example.org', PASSWORD);
-    assert.equal(res.statusCode, 303);
-    assert.equal(res.headers.location, '/tickets');
+    assertRedirect(res, '/tickets');
   });
 
   it('says the same for an unknown address and a wrong password', async () => {
@@ -224,8 +202,7 @@ describe('sessions', () => {
     }
     h.clock.ms += 11 * 60_000;
     const res = await c.get('/settings');
-    assert.equal(res.statusCode, 303);
-    assert.equal(res.headers.location, '/login');
+    assertRedirect(res, '/login');
   });
 
   it('store only the sha256 of the cookie value, and expired rows are purged', async () => {
@@ -259,8 +236,7 @@ describe('logout', () => {
     const old = c.cookie as string;
     const settings = await c.get('/settings');
     const res = await c.post('/logout', { csrf: csrfOf(settings.body) });
-    assert.equal(res.statusCode, 303);
-    assert.equal(res.headers.location, '/login');
+    assertRedirect(res, '/login');
     assert.notEqual(c.cookie, old);
     assert.match((await c.get('/login')).body, /You are logged out\./);
     assert.equal((await c.get('/settings')).statusCode, 303);

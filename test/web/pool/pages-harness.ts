@@ -4,99 +4,67 @@
 // status source at their narrow interfaces.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { ExtendedKey } from '../../../src/dcr/index.ts';
-import { insertPoolTickets, setPoolTicketOutcome } from '../../../src/db/pool-tickets.ts';
-import type { NewPoolTicket, PoolOutcome } from '../../../src/db/pool-tickets.ts';
+import { setPoolUserMultisig } from '../../../src/db/pool-users.ts';
 import type { PoolUser } from '../../../src/db/pool-users.ts';
-import { PoolKeys } from '../../../src/pool/keys.ts';
 import { dbPoolStatsStore, PoolStatsCache } from '../../../src/pool/pool-stats.ts';
-import type { PoolStatsDcrd } from '../../../src/pool/pool-stats.ts';
 import type { PoolContext } from '../../../src/web/plugins/site.ts';
 import type {
   PoolPagesContext,
-  PoolPagesDcrd,
   PoolStatusReport,
   PoolStatusSource,
 } from '../../../src/web/routes/pool/pages-context.ts';
 import { NET } from '../fixtures.ts';
 import { loggedIn, poolHarness, verifiedUser } from './harness.ts';
 import type { Client, PoolHarness } from './harness.ts';
+import { FakePoolDcrd, insertTestTicket, testPoolKeys } from './legacy-fixtures.ts';
+import type { TestTicket } from './legacy-fixtures.ts';
 
 export { NET };
+export { suiteHarness } from './legacy-fixtures.ts';
 
-const xpub = (fill: number): string =>
-  ExtendedKey.fromSeed(new Uint8Array(32).fill(fill), NET).neuter().toString();
-export const KEYS = new PoolKeys(xpub(21), xpub(22), NET);
+export const KEYS = testPoolKeys(21, 22);
 export const ADMIN_IP = '192.0.2.99';
 
-/** dcrd for the pages and the stats; `fail` makes every call throw. */
-export class PagesDcrd implements PoolPagesDcrd, PoolStatsDcrd {
-  height = 5000;
-  poolSize = 40960;
-  fail = false;
-  voteInfo: unknown = {
-    currentheight: 5000,
-    startheight: 4032,
-    endheight: 6047,
-    quorum: 4032,
-    totalvotes: 1500,
-    agendas: [
-      {
-        id: 'maxtreasuryspend',
-        description: 'Change maximum treasury expenditure policy as defined in DCP0013',
-        mask: 6,
-        status: 'started',
-        quorumprogress: 0.372,
-        choices: [
-          {
-            id: 'abstain',
-            description: 'abstain voting for change',
-            bits: 0,
-            count: 100,
-            progress: 0.1,
-          },
-          {
-            id: 'no',
-            description: 'keep the existing consensus rules',
-            bits: 2,
-            count: 200,
-            progress: 0.2,
-          },
-          {
-            id: 'yes',
-            description: 'change to the new consensus rules',
-            bits: 4,
-            count: 700,
-            progress: 0.7,
-          },
-        ],
-      },
-    ],
-  };
-  #check(): void {
-    if (this.fail) throw new Error('dcrd is down');
-  }
-  getBestBlock(): Promise<{ height: number }> {
-    this.#check();
-    return Promise.resolve({ height: this.height });
-  }
-  getVoteInfo(): Promise<unknown> {
-    this.#check();
-    return Promise.resolve(this.voteInfo);
-  }
-  getBestBlockHeader(): Promise<{ height: number; poolSize: number }> {
-    this.#check();
-    return Promise.resolve({ height: this.height, poolSize: this.poolSize });
-  }
-  getStakeDifficulty(): Promise<{ next: bigint }> {
-    this.#check();
-    return Promise.resolve({ next: 150_00000000n });
-  }
-  mempoolTicketCount(): Promise<number> {
-    this.#check();
-    return Promise.resolve(3);
-  }
-}
+/** getvoteinfo of testnet3's current vote version, midway through its one agenda's vote. */
+const VOTE_INFO = {
+  currentheight: 5000,
+  startheight: 4032,
+  endheight: 6047,
+  quorum: 4032,
+  totalvotes: 1500,
+  agendas: [
+    {
+      id: 'maxtreasuryspend',
+      description: 'Change maximum treasury expenditure policy as defined in DCP0013',
+      mask: 6,
+      status: 'started',
+      quorumprogress: 0.372,
+      choices: [
+        {
+          id: 'abstain',
+          description: 'abstain voting for change',
+          bits: 0,
+          count: 100,
+          progress: 0.1,
+        },
+        {
+          id: 'no',
+          description: 'keep the existing consensus rules',
+          bits: 2,
+          count: 200,
+          progress: 0.2,
+        },
+        {
+          id: 'yes',
+          description: 'change to the new consensus rules',
+          bits: 4,
+          count: 700,
+          progress: 0.7,
+        },
+      ],
+    },
+  ],
+};
 
 export class FakeStatus implements PoolStatusSource {
   report: PoolStatusReport = {
@@ -118,7 +86,7 @@ export class FakeStatus implements PoolStatusSource {
 }
 
 export interface PagesHarness extends PoolHarness {
-  dcrd: PagesDcrd;
+  dcrd: FakePoolDcrd;
   stats: PoolStatsCache;
   status: FakeStatus;
   pages: PoolPagesContext;
@@ -129,7 +97,12 @@ export interface PagesHarness extends PoolHarness {
 export async function pagesHarness(
   o: { maxVotedTickets?: number; adminIps?: string[]; pool?: Partial<PoolContext> } = {},
 ): Promise<PagesHarness> {
-  const dcrd = new PagesDcrd();
+  const dcrd = new FakePoolDcrd({
+    height: 5000,
+    nextSdiff: 150_00000000n,
+    mempool: 3,
+    voteInfo: VOTE_INFO,
+  });
   const status = new FakeStatus();
   const adminUserIds: number[] = [];
   // The stats cache reads the harness's database, which exists only once poolHarness made it.
@@ -173,43 +146,14 @@ export async function userClient(
   return { user, c };
 }
 
-let tickets = 0;
+export function addTicket(h: PagesHarness, userId: number, o: TestTicket): Promise<string> {
+  return insertTestTicket(h.database.db, userId, o);
+}
 
-export async function addTicket(
-  h: PagesHarness,
-  userId: number,
-  o: {
-    height: number;
-    feeStatus?: NewPoolTicket['feeStatus'];
-    outcome?: PoolOutcome;
-    outcomeHeight?: number;
-    spentBy?: string;
-  },
-): Promise<string> {
-  tickets++;
-  const hash = randomBytes(28).toString('hex') + tickets.toString(16).padStart(8, '0');
-  await insertPoolTickets(h.database.db, [
-    {
-      hash,
-      userId,
-      ticketAddress: 'TcTicketAddressOfTests',
-      purchaseHeight: o.height,
-      purchaseBlock: randomBytes(32).toString('hex'),
-      price: 150_00000000n,
-      feePaid: o.feeStatus === 'low' ? 1000n : 1_00000000n,
-      feeRequired: 50000000n,
-      feeStatus: o.feeStatus ?? 'ok',
-      ticketHex: '00',
-    },
-  ]);
-  if (o.outcome !== undefined && o.outcome !== '') {
-    await setPoolTicketOutcome(h.database.db, hash, {
-      outcome: o.outcome,
-      height: o.outcomeHeight ?? o.height + 300,
-      spentBy: o.spentBy ?? '',
-    });
-  }
-  return hash;
+/** Gives the user a multisig address (any valid key will do as theirs: a child of the pool's). */
+export async function withAddress(h: PagesHarness, user: PoolUser): Promise<void> {
+  const m = KEYS.multisig(user.id, KEYS.poolPubKey(user.id + 100));
+  assert.ok(await setPoolUserMultisig(h.database.db, user.id, { ...m, heightRegistered: 1 }));
 }
 
 /** The text of a page without tags, whitespace collapsed: for "contains" checks. */

@@ -2,16 +2,18 @@
 // answer for a known and an unknown address, the 1 h single-use link, and what a new password
 // ends (every session and every reset link of the account).
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { startSmtpSink } from '../../helpers/smtp-sink.ts';
-import type { SmtpSink } from '../../helpers/smtp-sink.ts';
+import { describe, it } from 'node:test';
 import {
+  assertRedirect,
+  canLogIn,
   client,
   csrfOf,
+  flashOf,
   linkIn,
   loggedIn,
+  mailTo,
   PASSWORD,
-  poolHarness,
+  harnessesSharingSmtp,
   register,
   solveCaptcha,
   userByEmail,
@@ -19,21 +21,9 @@ import {
 } from './harness.ts';
 import type { PoolHarness } from './harness.ts';
 
-let smtp: SmtpSink;
-const open: PoolHarness[] = [];
-before(async () => {
-  smtp = await startSmtpSink();
-});
-after(async () => {
-  for (const h of open) await h.close();
-  await smtp.close();
-});
+const harness = harnessesSharingSmtp();
 
-async function harness(): Promise<PoolHarness> {
-  const h = await poolHarness({ smtp });
-  open.push(h);
-  return h;
-}
+const RESET_SUBJECT = 'Voting service password reset';
 
 /** Asks for a reset of `email` through the pages; returns the flash the next page shows. */
 async function askReset(h: PoolHarness, email: string, ip?: string): Promise<string> {
@@ -41,41 +31,25 @@ async function askReset(h: PoolHarness, email: string, ip?: string): Promise<str
   const page = await solveCaptcha(h, c, '/passwordreset');
   assert.match(page.body, /action="\/passwordreset"/);
   const res = await c.post('/passwordreset', { csrf: csrfOf(page.body), email });
-  assert.equal(res.statusCode, 303, res.body);
-  assert.equal(res.headers.location, '/login');
-  const shown = (await c.get('/login')).body;
-  return /<p class="flash[^>]*>([^<]*)<\/p>/.exec(shown)?.[1] ?? '';
+  assertRedirect(res, '/login');
+  return flashOf((await c.get('/login')).body);
 }
 
 async function resetLink(h: PoolHarness, email: string): Promise<string> {
-  const count = h.smtp.messages.length;
+  const since = h.smtp.messages.length;
   await askReset(h, email);
-  const mail = await h.smtp.waitFor(
-    (m) =>
-      h.smtp.messages.indexOf(m) >= count &&
-      m.rcptTo.includes(email) &&
-      m.subject === 'Voting service password reset',
-  );
-  return linkIn(mail, '/passwordupdate');
+  return linkIn(await mailTo(h, email, { since, subject: RESET_SUBJECT }), '/passwordupdate');
+}
+
+/** The fields of `link`'s new-password form, but the CSRF token. */
+function newPassword(link: string, password: string, repeat = password): Record<string, string> {
+  return { t: link.split('=')[1] as string, password, passwordrepeat: repeat };
 }
 
 async function setNewPassword(h: PoolHarness, link: string, password: string, c = client(h)) {
   const page = await c.get(link);
   assert.equal(page.statusCode, 200, page.body);
-  const token = link.split('=')[1] as string;
-  return c.post('/passwordupdate', {
-    csrf: csrfOf(page.body),
-    t: token,
-    password,
-    passwordrepeat: password,
-  });
-}
-
-async function canLogIn(h: PoolHarness, email: string, password: string): Promise<boolean> {
-  const c = client(h);
-  const page = await c.get('/login');
-  const res = await c.post('/login', { csrf: csrfOf(page.body), email, password });
-  return res.statusCode === 303;
+  return c.post('/passwordupdate', { csrf: csrfOf(page.body), ...newPassword(link, password) });
 }
 
 describe('password reset request', () => {
@@ -104,8 +78,8 @@ describe('password reset request', () => {
       known.replace('mallory@example.org', '<email>'),
     );
     assert.match(known, /If an account uses <email>|If an account uses mallory@example\.org/);
-    const mail = await h.smtp.waitFor((m) => m.rcptTo.includes('mallory@example.org'));
-    assert.equal(mail.subject, 'Voting service password reset');
+    const mail = await mailTo(h, 'mallory@example.org');
+    assert.equal(mail.subject, RESET_SUBJECT);
     assert.match(mail.text, /198\.51\.100\.77/);
     assert.match(mail.text, /within 1 hour/);
     // The unknown address's request sent nothing (the known one's mail came after it).
@@ -136,27 +110,19 @@ describe('password update link', () => {
     const page = await c.get(second);
     assert.equal(page.headers['cache-control'], 'private, no-store, no-cache');
     assert.match(page.body, /Choose a new password/);
-    const token = second.split('=')[1] as string;
+    const csrf = csrfOf(page.body);
     const mismatch = await c.post('/passwordupdate', {
-      csrf: csrfOf(page.body),
-      t: token,
-      password: 'new password 1',
-      passwordrepeat: 'new password 2',
+      csrf,
+      ...newPassword(second, 'new password 1', 'new password 2'),
     });
     assert.equal(mismatch.statusCode, 400);
     assert.match(mismatch.body, /do not match/);
-    const short = await c.post('/passwordupdate', {
-      csrf: csrfOf(page.body),
-      t: token,
-      password: 'short',
-      passwordrepeat: 'short',
-    });
+    const short = await c.post('/passwordupdate', { csrf, ...newPassword(second, 'short') });
     assert.match(short.body, /at least 8 characters/);
 
-    const count = h.smtp.messages.length;
+    const since = h.smtp.messages.length;
     const res = await setNewPassword(h, second, 'brand new password', c);
-    assert.equal(res.statusCode, 303);
-    assert.equal(res.headers.location, '/login');
+    assertRedirect(res, '/login');
     assert.match((await c.get('/login')).body, /Your password is changed/);
 
     assert.equal(await canLogIn(h, 'niaj@example.org', PASSWORD), false);
@@ -169,12 +135,10 @@ describe('password update link', () => {
       assert.equal(again.statusCode, 400, link);
       assert.match(again.body, /not valid/);
     }
-    const confirmation = await h.smtp.waitFor(
-      (m) =>
-        h.smtp.messages.indexOf(m) >= count &&
-        m.rcptTo.includes('niaj@example.org') &&
-        m.subject === 'Voting service password change',
-    );
+    const confirmation = await mailTo(h, 'niaj@example.org', {
+      since,
+      subject: 'Voting service password change',
+    });
     assert.match(confirmation.text, /was changed/);
   });
 
@@ -185,14 +149,11 @@ describe('password update link', () => {
     h.clock.ms += 3600_000;
     const res = await client(h).get(link);
     assert.equal(res.statusCode, 400);
-    const token = link.split('=')[1] as string;
     const c = client(h);
     const login = await c.get('/login');
     const post = await c.post('/passwordupdate', {
       csrf: csrfOf(login.body),
-      t: token,
-      password: 'brand new password',
-      passwordrepeat: 'brand new password',
+      ...newPassword(link, 'brand new password'),
     });
     assert.equal(post.statusCode, 400);
     assert.equal(await canLogIn(h, 'olivia@example.org', PASSWORD), true);
@@ -221,11 +182,7 @@ describe('password update link', () => {
     const link = await resetLink(h, 'quinn@example.org');
     const c = client(h);
     await c.get(link);
-    const res = await c.post('/passwordupdate', {
-      t: link.split('=')[1] as string,
-      password: 'brand new password',
-      passwordrepeat: 'brand new password',
-    });
+    const res = await c.post('/passwordupdate', newPassword(link, 'brand new password'));
     assert.equal(res.statusCode, 403);
     assert.equal(await canLogIn(h, 'quinn@example.org', PASSWORD), true);
   });

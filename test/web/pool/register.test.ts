@@ -1,43 +1,29 @@
 // Registration and email verification through app.inject(), over real SQLite and a real SMTP
 // server: closed-pool gate, captcha, input checks, no account enumeration, single-use links.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { getPoolUserByEmail } from '../../../src/db/pool-users.ts';
 import { currentVoteVersion } from '../../../src/vsp/agendas.ts';
-import { startSmtpSink } from '../../helpers/smtp-sink.ts';
-import type { SmtpSink } from '../../helpers/smtp-sink.ts';
 import { NET } from '../fixtures.ts';
 import {
+  assertRedirect,
   client,
   csrfOf,
+  flashOf,
   linkIn,
   loggedIn,
   mailsTo,
   PASSWORD,
-  poolHarness,
+  harnessesSharingSmtp,
   register,
+  registration,
   sessionCookie,
   setCookies,
   solveCaptcha,
   userByEmail,
 } from './harness.ts';
-import type { PoolHarness, PoolHarnessOptions } from './harness.ts';
 
-let smtp: SmtpSink;
-const open: PoolHarness[] = [];
-before(async () => {
-  smtp = await startSmtpSink();
-});
-after(async () => {
-  for (const h of open) await h.close();
-  await smtp.close();
-});
-
-async function harness(opts: PoolHarnessOptions = {}): Promise<PoolHarness> {
-  const h = await poolHarness({ smtp, ...opts });
-  open.push(h);
-  return h;
-}
+const harness = harnessesSharingSmtp();
 
 const PRIVATE = 'private, no-store, no-cache';
 
@@ -78,9 +64,7 @@ describe('register page', () => {
     assert.doesNotMatch(res.body, /captcha/);
     const c = client(h);
     const post = await c.post('/register', {
-      email: 'a@example.org',
-      password: PASSWORD,
-      passwordrepeat: PASSWORD,
+      ...registration('a@example.org'),
     });
     assert.equal(post.statusCode, 403);
     assert.match(post.body, /Closed &lt;b&gt;for now/);
@@ -93,9 +77,7 @@ describe('register page', () => {
     let page = await c.get('/register');
     const unsolved = await c.post('/register', {
       csrf: csrfOf(page.body),
-      email: 'x@example.org',
-      password: PASSWORD,
-      passwordrepeat: PASSWORD,
+      ...registration('x@example.org'),
     });
     assert.equal(unsolved.statusCode, 400);
     assert.match(unsolved.body, /You must complete the captcha/);
@@ -105,14 +87,11 @@ describe('register page', () => {
     assert.match(page.body, /At least 8 characters/);
     const csrf = csrfOf(page.body);
     const cases: [Record<string, string>, RegExp][] = [
-      [{ email: 'no-at-sign', password: PASSWORD, passwordrepeat: PASSWORD }, /not a valid email/],
-      [{ email: 'a b@example.org', password: PASSWORD, passwordrepeat: PASSWORD }, /not a valid/],
-      [{ email: '', password: PASSWORD, passwordrepeat: PASSWORD }, /Enter your email/],
-      [
-        { email: `${'a'.repeat(250)}@example.org`, password: PASSWORD, passwordrepeat: PASSWORD },
-        /at most 254/,
-      ],
-      [{ email: 'x@example.org', password: 'short', passwordrepeat: 'short' }, /at least 8/],
+      [registration('no-at-sign'), /not a valid email/],
+      [registration('a b@example.org'), /not a valid/],
+      [registration(''), /Enter your email/],
+      [registration(`${'a'.repeat(250)}@example.org`), /at most 254/],
+      [registration('x@example.org', 'short'), /at least 8/],
       [{ email: 'x@example.org', password: PASSWORD, passwordrepeat: `${PASSWORD}!` }, /match/],
       [{ email: 'x@example.org' }, /at least 8/],
     ];
@@ -132,7 +111,7 @@ describe('register page', () => {
     const h = await harness();
     const c = client(h);
     await solveCaptcha(h, c, '/register');
-    const fields = { email: 'csrf@example.org', password: PASSWORD, passwordrepeat: PASSWORD };
+    const fields = registration('csrf@example.org');
     const none = await c.post('/register', fields);
     assert.equal(none.statusCode, 403);
     assert.match(none.body, /expired/);
@@ -179,12 +158,9 @@ describe('registering', () => {
     const page = await solveCaptcha(h, c, '/register');
     const res = await c.post('/register', {
       csrf: csrfOf(page.body),
-      email: '  New.User@Example.org ',
-      password: PASSWORD,
-      passwordrepeat: PASSWORD,
+      ...registration('  New.User@Example.org '),
     });
-    assert.equal(res.statusCode, 303);
-    assert.equal(res.headers.location, '/login');
+    assertRedirect(res, '/login');
     const login = await c.get('/login');
     assert.match(login.body, /We have sent an email to New\.User@Example\.org/);
     // The flash shows once.
@@ -199,7 +175,7 @@ describe('registering', () => {
     assert.equal(user.apiToken, undefined);
 
     // (nodemailer lowercases the domain of the envelope address)
-    const mail = await smtp.waitFor((m) =>
+    const mail = await h.smtp.waitFor((m) =>
       m.rcptTo.some((r) => r.toLowerCase() === 'new.user@example.org'),
     );
     assert.equal(mail.subject, 'Voting service provider email verification');
@@ -223,14 +199,10 @@ describe('registering', () => {
       const page = await solveCaptcha(h, c, '/register');
       const res = await c.post('/register', {
         csrf: csrfOf(page.body),
-        email,
-        password: 'another password',
-        passwordrepeat: 'another password',
+        ...registration(email, 'another password'),
       });
-      assert.equal(res.statusCode, 303);
-      assert.equal(res.headers.location, '/login');
-      const shown = (await c.get('/login')).body;
-      const flash = /<p class="flash[^>]*>([^<]*)<\/p>/.exec(shown)?.[1] ?? '';
+      assertRedirect(res, '/login');
+      const flash = flashOf((await c.get('/login')).body);
       answers.push(flash.replace(email, '<email>'));
     }
     assert.equal(answers[0], answers[1]);
@@ -240,7 +212,7 @@ describe('registering', () => {
     const owner = await userByEmail(h, 'owner@example.org');
     assert.equal(owner.email, 'owner@example.org');
     await loggedIn(h, 'owner@example.org');
-    const notice = await smtp.waitFor(
+    const notice = await h.smtp.waitFor(
       (m) => m.rcptTo.includes('owner@example.org') && /tried to register/.test(m.text),
     );
     assert.match(notice.text, /198\.51\.100\.4/);
@@ -271,9 +243,7 @@ describe('concurrent registrations', () => {
       }),
     );
     const results = await Promise.all(
-      ready.map(({ c, csrf, email }) =>
-        c.post('/register', { csrf, email, password: PASSWORD, passwordrepeat: PASSWORD }),
-      ),
+      ready.map(({ c, csrf, email }) => c.post('/register', { csrf, ...registration(email) })),
     );
     assert.deepEqual(
       results.map((r) => r.statusCode),
@@ -290,8 +260,7 @@ describe('email verification link', () => {
     const path = await register(h, 'verify@example.org');
     const c = client(h);
     const res = await c.get(path);
-    assert.equal(res.statusCode, 303);
-    assert.equal(res.headers.location, '/login');
+    assertRedirect(res, '/login');
     assert.ok(sessionCookie(res) !== undefined, 'a session for the flash');
     assert.match((await c.get('/login')).body, /Your email address is verified/);
     assert.equal((await userByEmail(h, 'verify@example.org')).emailVerified, 1);

@@ -2,48 +2,28 @@
 // when first shown, revoke, regenerate), password change, and email change with its completion
 // link (uniqueness re-checked, reset links and the owner's sessions ended).
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { getPoolUser } from '../../../src/db/pool-users.ts';
 import { verifyApiToken } from '../../../src/pool/api-token.ts';
-import { startSmtpSink } from '../../helpers/smtp-sink.ts';
-import type { SmtpSink } from '../../helpers/smtp-sink.ts';
 import {
   API_SECRET,
+  assertRedirect,
+  canLogIn,
   BASE_URL,
   client,
   csrfOf,
   linkIn,
   loggedIn,
+  mailTo,
   PASSWORD,
-  poolHarness,
+  harnessesSharingSmtp,
   solveCaptcha,
   userByEmail,
   verifiedUser,
 } from './harness.ts';
 import type { Client, PoolHarness } from './harness.ts';
 
-let smtp: SmtpSink;
-const open: PoolHarness[] = [];
-before(async () => {
-  smtp = await startSmtpSink();
-});
-after(async () => {
-  for (const h of open) await h.close();
-  await smtp.close();
-});
-
-async function harness(): Promise<PoolHarness> {
-  const h = await poolHarness({ smtp });
-  open.push(h);
-  return h;
-}
-
-async function canLogIn(h: PoolHarness, email: string, password: string): Promise<boolean> {
-  const c = client(h);
-  const page = await c.get('/login');
-  const res = await c.post('/login', { csrf: csrfOf(page.body), email, password });
-  return res.statusCode === 303;
-}
+const harness = harnessesSharingSmtp();
 
 function tokenOn(body: string): string | undefined {
   return /id="apitoken-value">([^<]+)</.exec(body)?.[1];
@@ -54,13 +34,17 @@ async function post(c: Client, fields: Record<string, string>) {
   return c.post('/settings', { csrf: csrfOf(page.body), ...fields });
 }
 
+/** The password form's fields: the current password, the new one and its repetition. */
+function passwordChange(current: string, next: string, repeat = next): Record<string, string> {
+  return { action: 'password', password: current, newpassword: next, newpasswordrepeat: repeat };
+}
+
 describe('settings page', () => {
   it('is for logged-in users only and never cached', async () => {
     const h = await harness();
     const anon = client(h);
     const res = await anon.get('/settings');
-    assert.equal(res.statusCode, 303);
-    assert.equal(res.headers.location, '/login');
+    assertRedirect(res, '/login');
     assert.match((await anon.get('/login')).body, /Log in to see that page/);
     const posted = await h.app.inject({
       method: 'POST',
@@ -144,19 +128,13 @@ describe('password change', () => {
     await verifiedUser(h, 'uma@example.org');
     const c = await loggedIn(h, 'uma@example.org');
     const cases: [Record<string, string>, RegExp][] = [
-      [
-        { password: 'wrong', newpassword: 'new password', newpasswordrepeat: 'new password' },
-        /current password is not correct/,
-      ],
-      [{ password: PASSWORD, newpassword: 'short', newpasswordrepeat: 'short' }, /at least 8/],
-      [
-        { password: PASSWORD, newpassword: 'new password', newpasswordrepeat: 'other one!' },
-        /do not match/,
-      ],
+      [passwordChange('wrong', 'new password'), /current password is not correct/],
+      [passwordChange(PASSWORD, 'short'), /at least 8/],
+      [passwordChange(PASSWORD, 'new password', 'other one!'), /do not match/],
       [{ updatePassword: 'true', password: PASSWORD, newpassword: 'x' }, /at least 8/],
     ];
     for (const [fields, message] of cases) {
-      const res = await post(c, { action: 'password', ...fields });
+      const res = await post(c, fields);
       assert.equal(res.statusCode, 400, JSON.stringify(fields));
       assert.match(res.body, message);
     }
@@ -167,20 +145,8 @@ describe('password change', () => {
     const h = await harness();
     await verifiedUser(h, 'vic@example.org');
     const c = await loggedIn(h, 'vic@example.org');
-    for (let i = 0; i < 5; i++) {
-      await post(c, {
-        action: 'password',
-        password: `nope ${i}`,
-        newpassword: 'x',
-        newpasswordrepeat: 'x',
-      });
-    }
-    const res = await post(c, {
-      action: 'password',
-      password: PASSWORD,
-      newpassword: 'new password',
-      newpasswordrepeat: 'new password',
-    });
+    for (let i = 0; i < 5; i++) await post(c, passwordChange(`nope ${i}`, 'x'));
+    const res = await post(c, passwordChange(PASSWORD, 'new password'));
     assert.equal(res.statusCode, 429);
     assert.match(res.body, /Too many wrong passwords/);
     assert.ok(res.headers['retry-after'] !== undefined);
@@ -191,35 +157,29 @@ describe('password change', () => {
     await verifiedUser(h, 'wade@example.org');
     const c = await loggedIn(h, 'wade@example.org');
     const other = await loggedIn(h, 'wade@example.org', PASSWORD, '203.0.113.40');
-    const count = h.smtp.messages.length;
-    const res = await post(c, {
-      action: 'password',
-      password: PASSWORD,
-      newpassword: 'a new password',
-      newpasswordrepeat: 'a new password',
-    });
-    assert.equal(res.statusCode, 303);
-    assert.equal(res.headers.location, '/settings');
+    const since = h.smtp.messages.length;
+    const res = await post(c, passwordChange(PASSWORD, 'a new password'));
+    assertRedirect(res, '/settings');
     const page = await c.get('/settings');
     assert.equal(page.statusCode, 200);
     assert.match(page.body, /Your password is changed/);
     assert.equal((await other.get('/settings')).statusCode, 303, 'the other session ended');
     assert.equal(await canLogIn(h, 'wade@example.org', PASSWORD), false);
     assert.equal(await canLogIn(h, 'wade@example.org', 'a new password'), true);
-    await h.smtp.waitFor(
-      (m) =>
-        h.smtp.messages.indexOf(m) >= count &&
-        m.rcptTo.includes('wade@example.org') &&
-        m.subject === 'Voting service password change',
-    );
+    await mailTo(h, 'wade@example.org', { since, subject: 'Voting service password change' });
   });
 });
 
 describe('email change', () => {
+  /** The email form's fields: the new address and the current password. */
+  function emailChange(email: string, password = PASSWORD): Record<string, string> {
+    return { action: 'email', email, password };
+  }
+
   async function askChange(h: PoolHarness, c: Client, email: string, password = PASSWORD) {
     const page = await solveCaptcha(h, c, '/settings');
     assert.match(page.body, /name="action" value="email"/);
-    return c.post('/settings', { csrf: csrfOf(page.body), action: 'email', email, password });
+    return c.post('/settings', { csrf: csrfOf(page.body), ...emailChange(email, password) });
   }
 
   it('needs the captcha, the current password and a new valid address', async () => {
@@ -230,9 +190,7 @@ describe('email change', () => {
     assert.match(first.body, /action="\/verifyhuman"/);
     const unsolved = await c.post('/settings', {
       csrf: csrfOf(first.body),
-      action: 'email',
-      email: 'new@example.org',
-      password: PASSWORD,
+      ...emailChange('new@example.org'),
     });
     assert.equal(unsolved.statusCode, 400);
     assert.match(unsolved.body, /You must complete the captcha/);
@@ -243,19 +201,9 @@ describe('email change', () => {
     assert.match(wrongPw.body, /value="new@example\.org"/);
     const page = await c.get('/settings');
     const csrf = csrfOf(page.body);
-    const bad = await c.post('/settings', {
-      csrf,
-      action: 'email',
-      email: 'bad',
-      password: PASSWORD,
-    });
+    const bad = await c.post('/settings', { csrf, ...emailChange('bad') });
     assert.match(bad.body, /not a valid email/);
-    const same = await c.post('/settings', {
-      csrf,
-      action: 'email',
-      email: 'XENA@example.org',
-      password: PASSWORD,
-    });
+    const same = await c.post('/settings', { csrf, ...emailChange('XENA@example.org') });
     assert.match(same.body, /already your email address/);
     assert.equal((await userByEmail(h, 'xena@example.org')).email, 'xena@example.org');
   });
@@ -269,20 +217,18 @@ describe('email change', () => {
     const reset = client(h);
     const resetPage = await solveCaptcha(h, reset, '/passwordreset');
     await reset.post('/passwordreset', { csrf: csrfOf(resetPage.body), email: 'yara@example.org' });
-    const resetMail = await h.smtp.waitFor(
-      (m) => m.rcptTo.includes('yara@example.org') && m.subject === 'Voting service password reset',
-    );
+    const resetMail = await mailTo(h, 'yara@example.org', {
+      subject: 'Voting service password reset',
+    });
     const resetPath = linkIn(resetMail, '/passwordupdate');
 
     const res = await askChange(h, c, 'Yara.New@example.org');
     assert.equal(res.statusCode, 303);
     assert.match((await c.get('/settings')).body, /We have sent a link to Yara\.New@example\.org/);
-    const toNew = await h.smtp.waitFor((m) => m.rcptTo.includes('Yara.New@example.org'));
+    const toNew = await mailTo(h, 'Yara.New@example.org');
     assert.equal(toNew.subject, 'Voting service email change');
     const link = linkIn(toNew, '/emailupdate');
-    const toOld = await h.smtp.waitFor(
-      (m) => m.rcptTo.includes('yara@example.org') && m.subject === 'Voting service email change',
-    );
+    const toOld = await mailTo(h, 'yara@example.org', { subject: 'Voting service email change' });
     assert.match(toOld.text, /Yara\.New@example\.org/);
     assert.doesNotMatch(toOld.text, /emailupdate/);
     // Nothing changes before the link is opened.
@@ -292,8 +238,7 @@ describe('email change', () => {
     await verifiedUser(h, 'zed@example.org');
     const zed = await loggedIn(h, 'zed@example.org');
     const done = await zed.get(link);
-    assert.equal(done.statusCode, 303);
-    assert.equal(done.headers.location, '/login');
+    assertRedirect(done, '/login');
     assert.match(
       (await zed.get('/login')).body,
       /Your email address is now Yara\.New@example\.org/,
@@ -319,7 +264,7 @@ describe('email change', () => {
     const res = await askChange(h, c, 'TAKEN@example.org');
     assert.equal(res.statusCode, 303);
     assert.match((await c.get('/settings')).body, /We have sent a link to TAKEN@example\.org/);
-    const mail = await h.smtp.waitFor((m) => m.rcptTo.includes('TAKEN@example.org'));
+    const mail = await mailTo(h, 'TAKEN@example.org');
     const done = await client(h).get(linkIn(mail, '/emailupdate'));
     assert.equal(done.statusCode, 409);
     assert.match(done.body, /Another account uses this email address/);
@@ -332,7 +277,7 @@ describe('email change', () => {
     const user = await verifiedUser(h, 'bea@example.org');
     const c = await loggedIn(h, 'bea@example.org');
     await askChange(h, c, 'bea2@example.org');
-    const mail = await h.smtp.waitFor((m) => m.rcptTo.includes('bea2@example.org'));
+    const mail = await mailTo(h, 'bea2@example.org');
     h.clock.ms += 3600_000;
     const res = await client(h).get(linkIn(mail, '/emailupdate'));
     assert.equal(res.statusCode, 400);

@@ -1,17 +1,12 @@
 // /stats: public, the pool's numbers from the database and the network's from dcrd, three donuts
 // as inline SVG (no script, no style attribute), cacheable for visitors only.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { donutChart, shares } from '../../../src/web/views/pool/chart.ts';
-import { addTicket, NET, pagesHarness, textOf, userClient } from './pages-harness.ts';
-import type { PagesHarness } from './pages-harness.ts';
+import { addTicket, NET, pagesHarness, textOf, userClient, suiteHarness } from './pages-harness.ts';
 
 describe('pool page /stats', () => {
-  let h: PagesHarness;
-  before(async () => {
-    h = await pagesHarness();
-  });
-  after(() => h.close());
+  const h = suiteHarness(pagesHarness);
 
   test('dcrd down before any refresh: 503 with a notice', async () => {
     h.dcrd.fail = true;

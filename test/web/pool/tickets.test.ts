@@ -1,20 +1,21 @@
 // /tickets: every group from our own table, counts in the tabs, newest first, paginated, explorer
 // links, invalid tickets explained, the voted cap, only the user's own tickets.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { addLowFeeTickets } from '../../../src/db/pool-low-fee-tickets.ts';
-import { setPoolUserMultisig } from '../../../src/db/pool-users.ts';
 import type { PoolUser } from '../../../src/db/pool-users.ts';
 import { ticketsPage } from '../../../src/web/views/pool/tickets.ts';
+import { assertRedirect } from './harness.ts';
 import type { Client } from './harness.ts';
-import { addTicket, KEYS, NET, pagesHarness, textOf, userClient } from './pages-harness.ts';
-import type { PagesHarness } from './pages-harness.ts';
-
-async function withAddress(h: PagesHarness, user: PoolUser): Promise<void> {
-  // Any valid public key will do as the user's: take another child of the pool's xpub.
-  const key = KEYS.multisig(user.id, KEYS.poolPubKey(user.id + 100));
-  assert.ok(await setPoolUserMultisig(h.database.db, user.id, { ...key, heightRegistered: 1 }));
-}
+import {
+  addTicket,
+  NET,
+  pagesHarness,
+  textOf,
+  userClient,
+  withAddress,
+  suiteHarness,
+} from './pages-harness.ts';
 
 /** Ticket hashes listed on a page, in order. */
 function listed(body: string): string[] {
@@ -22,14 +23,13 @@ function listed(body: string): string[] {
 }
 
 describe('pool page /tickets', () => {
-  let h: PagesHarness;
+  const h = suiteHarness(() => pagesHarness({ maxVotedTickets: 4 }));
   let owner: { user: PoolUser; c: Client };
   const tip = 5000;
   const maturity = NET.ticketMaturity;
   const hashes: Record<string, string[]> = {};
 
   before(async () => {
-    h = await pagesHarness({ maxVotedTickets: 4 });
     h.dcrd.height = tip;
     owner = await userClient(h);
     await withAddress(h, owner.user);
@@ -57,19 +57,16 @@ describe('pool page /tickets', () => {
     assert.equal(await addLowFeeTickets(h.database.db, [added], 1), 1);
     hashes['live']?.push(added);
   });
-  after(() => h.close());
 
   test('without an address: to /address', async () => {
     const { c } = await userClient(h);
     const res = await c.get('/tickets');
-    assert.equal(res.statusCode, 303);
-    assert.equal(res.headers.location, '/address');
+    assertRedirect(res, '/address');
   });
 
   test('a visitor: to /login', async () => {
     const res = await h.app.inject({ url: '/tickets' });
-    assert.equal(res.statusCode, 303);
-    assert.equal(res.headers.location, '/login');
+    assertRedirect(res, '/login');
   });
 
   test('tabs with every count; the live group by default, newest first, 50 a page', async () => {

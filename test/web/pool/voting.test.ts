@@ -1,25 +1,22 @@
 // /voting: the agendas of the pool's vote version with their status from dcrd's getvoteinfo, one
 // select each preset to the user's choice; saving stores 1 | the choices' bits and the version.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import {
-  getPoolUser,
-  setPoolUserMultisig,
-  setPoolUserVoteBits,
-} from '../../../src/db/pool-users.ts';
+import { before, describe, test } from 'node:test';
+import { getPoolUser, setPoolUserVoteBits } from '../../../src/db/pool-users.ts';
 import type { PoolUser } from '../../../src/db/pool-users.ts';
 import { currentVoteVersion } from '../../../src/vsp/agendas.ts';
-import { csrfOf } from './harness.ts';
+import { assertRedirect, csrfOf } from './harness.ts';
 import type { Client } from './harness.ts';
-import { KEYS, NET, pagesHarness, textOf, userClient } from './pages-harness.ts';
-import type { PagesHarness } from './pages-harness.ts';
+import {
+  NET,
+  pagesHarness,
+  textOf,
+  userClient,
+  withAddress,
+  suiteHarness,
+} from './pages-harness.ts';
 
 const VERSION = currentVoteVersion(NET.name);
-
-async function withAddress(h: PagesHarness, user: PoolUser): Promise<void> {
-  const m = KEYS.multisig(user.id, KEYS.poolPubKey(user.id + 100));
-  assert.ok(await setPoolUserMultisig(h.database.db, user.id, { ...m, heightRegistered: 1 }));
-}
 
 function selected(body: string): string | undefined {
   const select = /<select id="agenda-maxtreasuryspend"[\s\S]*?<\/select>/.exec(body)?.[0] ?? '';
@@ -27,21 +24,18 @@ function selected(body: string): string | undefined {
 }
 
 describe('pool page /voting', () => {
-  let h: PagesHarness;
+  const h = suiteHarness(pagesHarness);
   let u: { user: PoolUser; c: Client };
   before(async () => {
-    h = await pagesHarness();
     u = await userClient(h);
     await withAddress(h, u.user);
     await setPoolUserVoteBits(h.database.db, u.user.id, 1, VERSION);
   });
-  after(() => h.close());
 
   test('without an address: to /address; a visitor: to /login', async () => {
     const { c } = await userClient(h);
     const res = await c.get('/voting');
-    assert.equal(res.statusCode, 303);
-    assert.equal(res.headers.location, '/address');
+    assertRedirect(res, '/address');
     const anon = await h.app.inject({ url: '/voting' });
     assert.equal(anon.headers.location, '/login');
   });
@@ -67,8 +61,7 @@ describe('pool page /voting', () => {
       csrf: csrfOf(page.body),
       'agenda-maxtreasuryspend': 'yes',
     });
-    assert.equal(res.statusCode, 303);
-    assert.equal(res.headers.location, '/voting');
+    assertRedirect(res, '/voting');
     const stored = await getPoolUser(h.database.db, u.user.id);
     assert.equal(stored?.voteBits, 1 | 4);
     assert.equal(stored?.voteBitsVersion, VERSION);

@@ -2,18 +2,15 @@
 // the purchase information. The API token is made here on the first visit (dcrstakepool did the
 // same), so a user finds it next to what the API serves.
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { setPoolUserApiToken } from '../../../db/pool-users.ts';
-import type { PoolUser } from '../../../db/pool-users.ts';
-import { signApiToken } from '../../../pool/api-token.ts';
 import { submitUserAddress } from '../../../pool/submit-address.ts';
 import { csrfToken, csrfValid } from '../../plugins/csrf.ts';
 import { sendHtml } from '../../plugins/site.ts';
 import type { PoolDeps } from '../../plugins/site.ts';
 import { addressPage } from '../../views/pool/address.ts';
-import { addFlash, nowSeconds, pageView, redirect, requireUser } from './page.ts';
+import { expiredFormRedirect, pageView, redirectWithFlash, requireUser } from './page.ts';
 import type { LoggedIn } from './page.ts';
 import { pagesDeps } from './pages-context.ts';
-import type { PoolPagesDeps } from './pages-context.ts';
+import { lazyApiToken } from './user-api-token.ts';
 
 const bodySchema = {
   type: 'object',
@@ -26,18 +23,6 @@ const bodySchema = {
 interface AddressBody {
   csrf?: string;
   UserPubKeyAddr?: string;
-}
-
-/** The user's current token, or a new one stored now if they have none. */
-async function lazyApiToken(deps: PoolPagesDeps, user: PoolUser): Promise<string> {
-  if (user.apiToken !== undefined) return user.apiToken;
-  const token = await signApiToken(deps.pool.apiSecret, {
-    issuer: deps.pool.baseUrl,
-    userId: user.id,
-    issuedAt: nowSeconds(deps),
-  });
-  await setPoolUserApiToken(deps.pool.db, user.id, token);
-  return token;
 }
 
 export function addressRoute(app: FastifyInstance, poolDeps: PoolDeps): void {
@@ -81,8 +66,7 @@ export function addressRoute(app: FastifyInstance, poolDeps: PoolDeps): void {
       const lu = await requireUser(deps, request, reply);
       if (lu === undefined) return reply;
       if (!csrfValid(lu.session, body.csrf)) {
-        addFlash(lu.session, 'error', 'The form has expired. Please try again.');
-        return redirect(reply, '/address');
+        return expiredFormRedirect(reply, lu.session, '/address');
       }
       const typed = (body.UserPubKeyAddr ?? '').trim();
       const r = await submitUserAddress(
@@ -92,13 +76,18 @@ export function addressRoute(app: FastifyInstance, poolDeps: PoolDeps): void {
       );
       if (r.ok) {
         request.log.info({ user: lu.user.id, address: r.multisig.address }, 'multisig created');
-        addFlash(lu.session, 'success', 'Your ticket address is ready. You can buy tickets now.');
-        return redirect(reply, '/address');
+        const text = 'Your ticket address is ready. You can buy tickets now.';
+        return redirectWithFlash(reply, lu.session, 'success', text, '/address');
       }
       switch (r.reason) {
         case 'already':
-          addFlash(lu.session, 'error', 'You have already submitted an address.');
-          return redirect(reply, '/address');
+          return redirectWithFlash(
+            reply,
+            lu.session,
+            'error',
+            'You have already submitted an address.',
+            '/address',
+          );
         case 'invalid':
           return render(reply, lu, { status: 400, error: r.error, typed: typed.slice(0, 128) });
         case 'unavailable':

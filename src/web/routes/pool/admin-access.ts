@@ -3,9 +3,7 @@
 // address). Everyone else, logged in or not, gets 403 and a warning in the log.
 import { BlockList, isIP } from 'node:net';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { sendHtml } from '../../plugins/site.ts';
-import { poolMessagePage } from '../../views/pool/layout.ts';
-import { clientAddress, currentUser, pageView } from './page.ts';
+import { clientAddress, currentUser, sendMessagePage } from './page.ts';
 import type { LoggedIn } from './page.ts';
 import type { PoolPagesDeps } from './pages-context.ts';
 
@@ -53,14 +51,13 @@ export async function requirePoolAdmin(
     { ip, user: lu?.user.id, url: request.url.split('?', 1)[0] },
     'admin page refused',
   );
-  void sendHtml(
+  void sendMessagePage(
+    deps,
     reply,
-    poolMessagePage({
-      ...pageView(deps, lu?.session, lu?.user),
-      title: 'Forbidden',
-      message: 'This page is for the pool’s administrators.',
-    }),
     403,
+    { title: 'Forbidden', message: 'This page is for the pool’s administrators.' },
+    lu?.session,
+    lu?.user,
   );
   return undefined;
 }

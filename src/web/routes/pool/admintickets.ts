@@ -14,7 +14,7 @@ import { sendHtml } from '../../plugins/site.ts';
 import type { PoolDeps } from '../../plugins/site.ts';
 import { adminTicketsPage } from '../../views/pool/admintickets.ts';
 import { requirePoolAdmin } from './admin-access.ts';
-import { addFlash, pageView, redirect } from './page.ts';
+import { addFlash, expiredFormRedirect, pageView, redirect, redirectWithFlash } from './page.ts';
 import { pagesDeps, tipHeight } from './pages-context.ts';
 
 const FIELD = /^ticket-([0-9a-f]{64})$/;
@@ -63,18 +63,16 @@ export function adminTicketsRoute(app: FastifyInstance, poolDeps: PoolDeps): voi
     if (lu === undefined) return reply;
     const body = request.body ?? {};
     if (!csrfValid(lu.session, body['csrf'])) {
-      addFlash(lu.session, 'error', 'The form has expired. Please try again.');
-      return redirect(reply, '/admintickets');
+      return expiredFormRedirect(reply, lu.session, '/admintickets');
     }
     const action = body['action'];
     const hashes = selectedTickets(body);
     if (action !== 'add' && action !== 'remove') {
-      addFlash(lu.session, 'error', 'Unknown action.');
-      return redirect(reply, '/admintickets');
+      return redirectWithFlash(reply, lu.session, 'error', 'Unknown action.', '/admintickets');
     }
     if (hashes.length === 0) {
-      addFlash(lu.session, 'error', 'Select at least one ticket.');
-      return redirect(reply, '/admintickets');
+      const text = 'Select at least one ticket.';
+      return redirectWithFlash(reply, lu.session, 'error', text, '/admintickets');
     }
     if (action === 'add') {
       const n = await addLowFeeTickets(pool.db, hashes, lu.user.id);

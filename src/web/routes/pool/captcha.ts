@@ -4,19 +4,15 @@
 import type { FastifyInstance } from 'fastify';
 import { renderCaptchaSvg } from '../../../pool/captcha.ts';
 import type { PoolDeps } from '../../plugins/site.ts';
+import { stringFieldsSchema } from './form-schema.ts';
+import type { StringFields } from './form-schema.ts';
 import { captchaDigits, PRIVATE_CACHE } from './page.ts';
 
-const querySchema = {
-  type: 'object',
-  properties: {
-    reload: { type: 'string', maxLength: 16 },
-    v: { type: 'string', maxLength: 16 },
-  },
-} as const;
+const querySchema = stringFieldsSchema(['reload', 'v'], 16);
 
 export function captchaRoute(app: FastifyInstance, deps: PoolDeps): void {
   const { pool } = deps;
-  app.get<{ Querystring: { reload?: string; v?: string } }>(
+  app.get<{ Querystring: StringFields<typeof querySchema> }>(
     '/captcha.svg',
     { schema: { querystring: querySchema } },
     async (request, reply) => {

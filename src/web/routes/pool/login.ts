@@ -2,28 +2,19 @@
 // the shared DB throttle (dcrstakepool left that to nginx); an unknown address and a wrong
 // password get the same answer and take as long. A successful login gets a new session id, and
 // an imported bcrypt hash is replaced by a scrypt one.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { getPoolUserByEmail, poolEmailKey, setPoolUserPassword } from '../../../db/pool-users.ts';
 import { needsRehash, verifyUserPassword } from '../../../pool/password.ts';
-import { csrfToken, csrfValid } from '../../plugins/csrf.ts';
-import { sendHtml } from '../../plugins/site.ts';
 import type { PoolDeps, ResolvedPool } from '../../plugins/site.ts';
-import type { ActiveSession } from '../../plugins/web-session.ts';
 import { loginPage } from '../../views/pool/login.ts';
 import { MAX_EMAIL_LENGTH, MAX_PASSWORD_LENGTH } from '../../views/pool/limits.ts';
-import { clientAddress, currentUser, landingPath, pageView, redirect } from './page.ts';
+import { emailFormSender } from './email-form.ts';
+import { stringFieldsSchema } from './form-schema.ts';
+import type { StringFields } from './form-schema.ts';
+import { clientAddress, formSession, landingPath, redirect, waitText } from './page.ts';
+import { typedEmail } from './validate.ts';
 
-interface LoginBody {
-  csrf?: string;
-  email?: string;
-  password?: string;
-}
-
-const field = { type: 'string', maxLength: 2048 } as const;
-const bodySchema = {
-  type: 'object',
-  properties: { csrf: field, email: field, password: field },
-} as const;
+const bodySchema = stringFieldsSchema(['csrf', 'email', 'password']);
 
 export const INVALID_LOGIN = 'Invalid email or password.';
 
@@ -46,39 +37,21 @@ function emailKey(email: string): string {
 export function loginRoute(app: FastifyInstance, deps: PoolDeps): void {
   const { pool } = deps;
 
-  const form = async (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    session: ActiveSession,
-    o: { status?: number; error?: string; email?: string } = {},
-  ) => {
-    const user = (await currentUser(deps, request))?.user;
-    return sendHtml(
-      reply,
-      loginPage({
-        ...pageView(deps, session, user),
-        csrf: csrfToken(session),
-        email: o.email,
-        error: o.error,
-      }),
-      o.status ?? 200,
-    );
-  };
+  const form = emailFormSender(deps, loginPage);
 
   app.get('/login', async (request, reply) =>
     form(request, reply, await pool.sessions.ensure(request, reply)),
   );
 
-  app.post<{ Body: LoginBody }>(
+  app.post<{ Body: StringFields<typeof bodySchema> }>(
     '/login',
     { schema: { body: bodySchema } },
     async (request, reply) => {
       const body = request.body ?? {};
-      const typed = typeof body.email === 'string' ? body.email.trim().slice(0, 254) : '';
-      const current = await pool.sessions.current(request);
-      if (current === undefined || !csrfValid(current, body.csrf)) {
-        const s = current ?? (await pool.sessions.ensure(request, reply));
-        return form(request, reply, s, {
+      const typed = typedEmail(body.email);
+      const { session, expired } = await formSession(deps, request, reply, body.csrf);
+      if (expired) {
+        return form(request, reply, session, {
           status: 403,
           error: 'This form has expired. Please log in again.',
           email: typed,
@@ -97,10 +70,9 @@ export function loginRoute(app: FastifyInstance, deps: PoolDeps): void {
         );
         request.log.warn({ ip }, 'login refused: too many failed attempts');
         void reply.header('retry-after', String(wait));
-        const minutes = Math.ceil(wait / 60);
-        return form(request, reply, current, {
+        return form(request, reply, session, {
           status: 429,
-          error: `Too many failed logins. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+          error: `Too many failed logins. Try again in ${waitText(wait)}.`,
           email: typed,
         });
       }
@@ -118,11 +90,11 @@ export function loginRoute(app: FastifyInstance, deps: PoolDeps): void {
       if (!ok || user === undefined) {
         await Promise.all([pool.ipThrottle.failed(ip), pool.emailThrottle.failed(key)]);
         request.log.warn({ ip }, 'login failed');
-        return form(request, reply, current, { status: 401, error: INVALID_LOGIN, email: typed });
+        return form(request, reply, session, { status: 401, error: INVALID_LOGIN, email: typed });
       }
       await pool.emailThrottle.succeeded(key);
       if (user.emailVerified === 0) {
-        return form(request, reply, current, {
+        return form(request, reply, session, {
           status: 403,
           error: 'You must validate your email address. Open the link in the email we sent you.',
           email: typed,

@@ -3,33 +3,25 @@
 // a user out; GET is refused (dcrstakepool logged out on GET).
 import type { FastifyInstance } from 'fastify';
 import { csrfValid } from '../../plugins/csrf.ts';
-import { sendHtml } from '../../plugins/site.ts';
 import type { PoolDeps } from '../../plugins/site.ts';
-import { poolMessagePage } from '../../views/pool/layout.ts';
-import { pageView, redirect } from './page.ts';
+import { stringFieldsSchema } from './form-schema.ts';
+import type { StringFields } from './form-schema.ts';
+import { redirect, sendMessagePage } from './page.ts';
 
-const bodySchema = {
-  type: 'object',
-  properties: { csrf: { type: 'string', maxLength: 256 } },
-} as const;
+const bodySchema = stringFieldsSchema(['csrf'], 256);
 
 export function logoutRoute(app: FastifyInstance, deps: PoolDeps): void {
   const { pool } = deps;
-  app.post<{ Body: { csrf?: string } }>(
+  app.post<{ Body: StringFields<typeof bodySchema> }>(
     '/logout',
     { schema: { body: bodySchema } },
     async (request, reply) => {
       const session = await pool.sessions.current(request);
       if (!csrfValid(session, request.body?.csrf)) {
-        return sendHtml(
-          reply,
-          poolMessagePage({
-            ...pageView(deps, undefined),
-            title: 'Forbidden',
-            message: 'The logout form has expired. Go back to the page and try again.',
-          }),
-          403,
-        );
+        return sendMessagePage(deps, reply, 403, {
+          title: 'Forbidden',
+          message: 'The logout form has expired. Go back to the page and try again.',
+        });
       }
       if (session?.userId !== undefined) request.log.info({ userId: session.userId }, 'logged out');
       await pool.sessions.start(request, reply, {
@@ -39,14 +31,9 @@ export function logoutRoute(app: FastifyInstance, deps: PoolDeps): void {
     },
   );
   app.get('/logout', (_request, reply) =>
-    sendHtml(
-      reply.header('allow', 'POST'),
-      poolMessagePage({
-        ...pageView(deps, undefined),
-        title: 'Method not allowed',
-        message: 'Log out with the button at the top of the account pages.',
-      }),
-      405,
-    ),
+    sendMessagePage(deps, reply.header('allow', 'POST'), 405, {
+      title: 'Method not allowed',
+      message: 'Log out with the button at the top of the account pages.',
+    }),
   );
 }

@@ -1,17 +1,19 @@
 // What the account routes share: the logged-in user, flash messages, captcha state in the
-// session, the frame every page gets, redirects and mail sending.
+// session, the CSRF check of a posted form, the frame every page gets, redirects, one-message
+// pages and mail sending.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { getPoolUser } from '../../../db/pool-users.ts';
 import type { PoolUser } from '../../../db/pool-users.ts';
 import { newCaptchaDigits } from '../../../pool/captcha.ts';
 import type { MailMessage } from '../../../pool/mailer.ts';
 import { clientIp } from '../../plugins/admin-auth.ts';
-import { csrfToken } from '../../plugins/csrf.ts';
-import { siteView } from '../../plugins/site.ts';
+import { csrfToken, csrfValid } from '../../plugins/csrf.ts';
+import { sendHtml, siteView } from '../../plugins/site.ts';
 import type { PoolDeps } from '../../plugins/site.ts';
 import type { ActiveSession } from '../../plugins/web-session.ts';
 import type { CaptchaView } from '../../views/pool/captcha.ts';
-import type { Flash, PoolPageView } from '../../views/pool/layout.ts';
+import { poolMessagePage } from '../../views/pool/layout.ts';
+import type { Flash, PoolMessage, PoolPageView } from '../../views/pool/layout.ts';
 
 /** Every account page: nothing of it may be kept by a browser or a proxy. */
 export const PRIVATE_CACHE = 'private, no-store, no-cache';
@@ -88,12 +90,9 @@ export function consumeCaptcha(s: ActiveSession): void {
 
 /** Pages that show a captcha, and where /verifyhuman may send the browser back to. */
 export const CAPTCHA_PAGES = ['/register', '/passwordreset', '/settings'] as const;
+export type CaptchaPage = (typeof CAPTCHA_PAGES)[number];
 
-export function captchaView(
-  s: ActiveSession,
-  returnTo: (typeof CAPTCHA_PAGES)[number],
-  purpose: string,
-): CaptchaView {
+export function captchaView(s: ActiveSession, returnTo: CaptchaPage, purpose: string): CaptchaView {
   captchaDigits(s);
   return { csrf: csrfToken(s), serial: captchaState(s).serial, returnTo, purpose };
 }
@@ -125,6 +124,61 @@ export async function requireUser(
   return undefined;
 }
 
+/**
+ * The logged-in account once it has submitted an address (its tickets vote through it), or
+ * undefined after sending the browser to /login, or to /address with a note.
+ */
+export async function requireUserWithAddress(
+  deps: PoolDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<LoggedIn | undefined> {
+  const lu = await requireUser(deps, request, reply);
+  if (lu === undefined || lu.user.multisig !== undefined) return lu;
+  void redirectWithFlash(
+    reply,
+    lu.session,
+    'info',
+    'Submit an address first: your tickets vote through it.',
+    '/address',
+  );
+  return undefined;
+}
+
+// ----- posted forms -----
+
+/**
+ * The session a form was posted with, when the form carries that session's CSRF token.
+ * Otherwise `expired`, with the session to answer on: the browser's, or a new one if it had none.
+ */
+export async function formSession(
+  deps: PoolDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  csrf: unknown,
+): Promise<{ session: ActiveSession; expired: boolean }> {
+  const current = await deps.pool.sessions.current(request);
+  if (current !== undefined && csrfValid(current, csrf)) {
+    return { session: current, expired: false };
+  }
+  return { session: current ?? (await deps.pool.sessions.ensure(request, reply)), expired: true };
+}
+
+/** A logged-in user's post without its session's CSRF token: back to `path`, with a note. */
+export function expiredFormRedirect(
+  reply: FastifyReply,
+  session: ActiveSession,
+  path: string,
+): FastifyReply {
+  return redirectWithFlash(
+    reply,
+    session,
+    'error',
+    'The form has expired. Please try again.',
+    path,
+  );
+}
+
 /** Where a user goes after logging in (dcrstakepool's choice). */
 export function landingPath(user: PoolUser): string {
   return user.multisig === undefined ? '/address' : '/tickets';
@@ -153,6 +207,36 @@ export function pageView(
 
 export function redirect(reply: FastifyReply, location: string): FastifyReply {
   return reply.code(303).header('location', location).send();
+}
+
+/** A redirect whose next page shows `text`. */
+export function redirectWithFlash(
+  reply: FastifyReply,
+  session: ActiveSession,
+  kind: Flash['kind'],
+  text: string,
+  location: string,
+): FastifyReply {
+  addFlash(session, kind, text);
+  return redirect(reply, location);
+}
+
+/** Answers with a page that only says one thing, in the frame of `session` and `user`. */
+export function sendMessagePage(
+  deps: PoolDeps,
+  reply: FastifyReply,
+  status: number,
+  page: Pick<PoolPageView, 'title' | 'current'> & PoolMessage,
+  session?: ActiveSession,
+  user?: PoolUser,
+): FastifyReply {
+  return sendHtml(reply, poolMessagePage({ ...pageView(deps, session, user), ...page }), status);
+}
+
+/** "15 minutes": how long a refused client waits, in whole minutes rounded up. */
+export function waitText(seconds: number): string {
+  const minutes = Math.ceil(seconds / 60);
+  return `${minutes} minute${minutes === 1 ? '' : 's'}`;
 }
 
 /**

@@ -2,59 +2,42 @@
 // of the account and every reset link it still has (dcrstakepool left the others valid), and the
 // account counts as verified: the link proved the address is the user's.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { deletePoolTokens, peekPoolToken, takePoolToken } from '../../../db/pool-tokens.ts';
-import {
-  getPoolUser,
-  setPoolUserEmailVerified,
-  setPoolUserPassword,
-} from '../../../db/pool-users.ts';
-import type { PoolUser } from '../../../db/pool-users.ts';
-import { withTransaction } from '../../../db/transaction.ts';
+import { deletePoolTokens, peekPoolToken } from '../../../db/pool-tokens.ts';
+import { setPoolUserEmailVerified, setPoolUserPassword } from '../../../db/pool-users.ts';
 import { deleteUserWebSessions } from '../../../db/web-sessions.ts';
 import { passwordChangedMessage } from '../../../pool/emails.ts';
 import { isSecretTokenFormat, secretTokenHash } from '../../../pool/secret-token.ts';
-import { csrfToken, csrfValid } from '../../plugins/csrf.ts';
+import { csrfToken } from '../../plugins/csrf.ts';
 import { sendHtml } from '../../plugins/site.ts';
 import type { PoolDeps } from '../../plugins/site.ts';
 import type { ActiveSession } from '../../plugins/web-session.ts';
-import { poolMessagePage } from '../../views/pool/layout.ts';
 import { passwordUpdatePage } from '../../views/pool/password-update.ts';
-import { addFlash, clientAddress, nowSeconds, pageView, redirect, sendMail } from './page.ts';
+import { LINK_QUERY_SCHEMA, stringFieldsSchema } from './form-schema.ts';
+import type { StringFields } from './form-schema.ts';
+import { redeemLinkToken, sendLinkRefusal } from './link-token.ts';
+import {
+  clientAddress,
+  formSession,
+  nowSeconds,
+  pageView,
+  redirectWithFlash,
+  sendMail,
+} from './page.ts';
 import { checkNewPassword } from './validate.ts';
 
-interface UpdateBody {
-  csrf?: string;
-  t?: string;
-  password?: string;
-  passwordrepeat?: string;
-}
-
-const field = { type: 'string', maxLength: 2048 } as const;
-const bodySchema = {
-  type: 'object',
-  properties: { csrf: field, t: field, password: field, passwordrepeat: field },
-} as const;
-const querySchema = {
-  type: 'object',
-  properties: { t: { type: 'string', maxLength: 256 } },
-} as const;
+const bodySchema = stringFieldsSchema(['csrf', 't', 'password', 'passwordrepeat']);
 
 export function passwordUpdateRoute(app: FastifyInstance, deps: PoolDeps): void {
   const { pool } = deps;
 
-  const badLink = async (request: FastifyRequest, reply: FastifyReply) =>
-    sendHtml(
-      reply,
-      poolMessagePage({
-        ...pageView(deps, await pool.sessions.current(request)),
-        title: 'Password reset',
-        message:
-          'This password reset link is not valid: it was already used, it has expired (links ' +
-          'work for one hour), or it was not copied whole. Ask for a new one.',
-        links: [{ href: '/passwordreset', label: 'Reset your password' }],
-      }),
-      400,
-    );
+  const badLink = (request: FastifyRequest, reply: FastifyReply) =>
+    sendLinkRefusal(deps, request, reply, 400, {
+      title: 'Password reset',
+      message:
+        'This password reset link is not valid: it was already used, it has expired (links ' +
+        'work for one hour), or it was not copied whole. Ask for a new one.',
+      links: [{ href: '/passwordreset', label: 'Reset your password' }],
+    });
 
   const form = (
     reply: FastifyReply,
@@ -73,9 +56,9 @@ export function passwordUpdateRoute(app: FastifyInstance, deps: PoolDeps): void 
       o.status ?? 200,
     );
 
-  app.get<{ Querystring: { t?: string } }>(
+  app.get<{ Querystring: StringFields<typeof LINK_QUERY_SCHEMA> }>(
     '/passwordupdate',
-    { schema: { querystring: querySchema } },
+    { schema: { querystring: LINK_QUERY_SCHEMA } },
     async (request, reply) => {
       const t = request.query.t;
       if (
@@ -89,34 +72,24 @@ export function passwordUpdateRoute(app: FastifyInstance, deps: PoolDeps): void 
     },
   );
 
-  app.post<{ Body: UpdateBody }>(
+  app.post<{ Body: StringFields<typeof bodySchema> }>(
     '/passwordupdate',
     { schema: { body: bodySchema } },
     async (request, reply) => {
       const body = request.body ?? {};
       const t = body.t;
       if (!isSecretTokenFormat(t)) return badLink(request, reply);
-      const current = await pool.sessions.current(request);
-      if (current === undefined || !csrfValid(current, body.csrf)) {
-        const s = current ?? (await pool.sessions.ensure(request, reply));
-        return form(reply, s, t, {
+      const { session, expired } = await formSession(deps, request, reply, body.csrf);
+      if (expired) {
+        return form(reply, session, t, {
           status: 403,
           error: 'This form has expired. Please try again.',
         });
       }
       const pwError = checkNewPassword(body.password, body.passwordrepeat);
-      if (pwError !== undefined) return form(reply, current, t, { status: 400, error: pwError });
+      if (pwError !== undefined) return form(reply, session, t, { status: 400, error: pwError });
       const hash = await pool.hashPassword(body.password ?? '');
-      const user = await withTransaction(pool.db, async (trx): Promise<PoolUser | undefined> => {
-        const token = await takePoolToken(
-          trx,
-          secretTokenHash(t),
-          'reset_password',
-          nowSeconds(deps),
-        );
-        if (token === undefined) return undefined;
-        const owner = await getPoolUser(trx, token.userId);
-        if (owner === undefined) return undefined;
+      const user = await redeemLinkToken(deps, t, 'reset_password', async (trx, _token, owner) => {
         await setPoolUserPassword(trx, owner.id, hash);
         if (owner.emailVerified === 0) await setPoolUserEmailVerified(trx, owner.id, 1);
         await deletePoolTokens(trx, owner.id, 'reset_password');
@@ -127,18 +100,23 @@ export function passwordUpdateRoute(app: FastifyInstance, deps: PoolDeps): void 
       const ip = clientAddress(deps, request);
       request.log.info({ userId: user.id, ip }, 'password reset done');
       // When this browser was logged in as the user, its session went with the others.
-      let session = current;
-      if (current.userId === user.id) {
+      let answerOn = session;
+      if (session.userId === user.id) {
         pool.sessions.forget(request);
-        session = await pool.sessions.start(request, reply);
+        answerOn = await pool.sessions.start(request, reply);
       }
       await sendMail(
         deps,
         request,
         passwordChangedMessage({ to: user.email, baseUrl: pool.baseUrl, ip }),
       );
-      addFlash(session, 'success', 'Your password is changed. Log in with the new one.');
-      return redirect(reply, '/login');
+      return redirectWithFlash(
+        reply,
+        answerOn,
+        'success',
+        'Your password is changed. Log in with the new one.',
+        '/login',
+      );
     },
   );
 }

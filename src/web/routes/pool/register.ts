@@ -2,89 +2,50 @@
 // password and repeat. A known address gets exactly the same answer as a new one (no account
 // enumeration, dcrstakepool#420): its owner is mailed instead (a fresh verification link while
 // the address is still unverified, else a note that someone tried).
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { createPoolUser, getPoolUserByEmail, PoolFullError } from '../../../db/pool-users.ts';
 import type { PoolUser } from '../../../db/pool-users.ts';
 import { isUniqueViolation } from '../../../db/engine.ts';
-import { insertPoolToken } from '../../../db/pool-tokens.ts';
 import { withTransaction } from '../../../db/transaction.ts';
 import type { Db } from '../../../db/transaction.ts';
 import { verifyEmailMessage } from '../../../pool/emails.ts';
-import { newSecretToken, secretTokenHash } from '../../../pool/secret-token.ts';
-import { csrfToken, csrfValid } from '../../plugins/csrf.ts';
 import { sendHtml } from '../../plugins/site.ts';
 import type { PoolDeps } from '../../plugins/site.ts';
-import type { ActiveSession } from '../../plugins/web-session.ts';
 import { alreadyRegisteredMessage } from '../../views/pool/mails.ts';
 import { registerPage } from '../../views/pool/register.ts';
+import { acceptCaptchaEmailPost, emailFormSender } from './email-form.ts';
+import { stringFieldsSchema } from './form-schema.ts';
+import type { StringFields } from './form-schema.ts';
+import { issueLinkToken } from './link-token.ts';
 import {
-  addFlash,
-  captchaSolved,
-  captchaView,
   clientAddress,
   consumeCaptcha,
-  currentUser,
   nowSeconds,
   pageView,
-  redirect,
+  redirectWithFlash,
   sendMail,
 } from './page.ts';
-import { checkEmail, checkNewPassword } from './validate.ts';
+import { checkNewPassword } from './validate.ts';
 
 /** How long an email verification link works (dcrstakepool's never expired). */
 export const VERIFY_EMAIL_TTL_S = 48 * 3600;
 const ID_RACE_ATTEMPTS = 8;
 
-interface RegisterBody {
-  csrf?: string;
-  email?: string;
-  password?: string;
-  passwordrepeat?: string;
-}
-
-const field = { type: 'string', maxLength: 2048 } as const;
-const bodySchema = {
-  type: 'object',
-  properties: { csrf: field, email: field, password: field, passwordrepeat: field },
-} as const;
+const bodySchema = stringFieldsSchema(['csrf', 'email', 'password', 'passwordrepeat']);
 
 /** Stores a verification token for the user and returns it (the link's secret). */
-async function newVerifyToken(db: Db, userId: number, nowSec: number): Promise<string> {
-  const token = newSecretToken();
-  await insertPoolToken(db, {
-    tokenHash: secretTokenHash(token),
+function newVerifyToken(db: Db, userId: number, nowSec: number): Promise<string> {
+  return issueLinkToken(db, {
     userId,
     kind: 'verify_email',
-    newEmail: undefined,
     expiresAt: nowSec + VERIFY_EMAIL_TTL_S,
   });
-  return token;
 }
 
 export function registerRoute(app: FastifyInstance, deps: PoolDeps): void {
   const { pool } = deps;
 
-  const page = async (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    session: ActiveSession,
-    o: { status?: number; error?: string; email?: string } = {},
-  ) => {
-    const user = (await currentUser(deps, request))?.user;
-    return sendHtml(
-      reply,
-      registerPage({
-        ...pageView(deps, session, user),
-        csrf: csrfToken(session),
-        captcha: captchaSolved(session)
-          ? undefined
-          : captchaView(session, '/register', 'First, type the digits in the picture.'),
-        email: o.email,
-        error: o.error,
-      }),
-      o.status ?? 200,
-    );
-  };
+  const page = emailFormSender(deps, registerPage, '/register');
 
   const closed = (reply: FastifyReply, status: number) =>
     sendHtml(
@@ -103,38 +64,20 @@ export function registerRoute(app: FastifyInstance, deps: PoolDeps): void {
     return page(request, reply, await pool.sessions.ensure(request, reply));
   });
 
-  app.post<{ Body: RegisterBody }>(
+  app.post<{ Body: StringFields<typeof bodySchema> }>(
     '/register',
     { schema: { body: bodySchema } },
     async (request, reply) => {
       if (pool.closePool) return closed(reply, 403);
       const body = request.body ?? {};
-      const current = await pool.sessions.current(request);
-      if (current === undefined || !csrfValid(current, body.csrf)) {
-        const s = current ?? (await pool.sessions.ensure(request, reply));
-        return page(request, reply, s, {
-          status: 403,
-          error: 'This form has expired. Please try again.',
-        });
-      }
-      const session = current;
-      if (!captchaSolved(session)) {
-        return page(request, reply, session, {
-          status: 400,
-          error: 'You must complete the captcha.',
-        });
-      }
-      const checked = checkEmail(body.email);
-      const typed = typeof body.email === 'string' ? body.email.trim().slice(0, 254) : '';
-      if ('error' in checked) {
-        return page(request, reply, session, { status: 400, error: checked.error, email: typed });
-      }
+      const accepted = await acceptCaptchaEmailPost(deps, page, request, reply, body);
+      if (accepted === undefined) return reply;
+      const { session, email, typed } = accepted;
       const pwError = checkNewPassword(body.password, body.passwordrepeat);
       if (pwError !== undefined) {
         return page(request, reply, session, { status: 400, error: pwError, email: typed });
       }
       consumeCaptcha(session);
-      const { email } = checked;
       const ip = clientAddress(deps, request);
       const now = nowSeconds(deps);
       // Hashed whether or not the address is known, so both answers take as long.
@@ -187,16 +130,22 @@ export function registerRoute(app: FastifyInstance, deps: PoolDeps): void {
             : alreadyRegisteredMessage({ to: owner.email, baseUrl: pool.baseUrl, ip });
       }
       if (!(await sendMail(deps, request, mail))) {
-        addFlash(session, 'error', 'We could not send you an email right now. Try again later.');
-        return redirect(reply, '/register');
+        return redirectWithFlash(
+          reply,
+          session,
+          'error',
+          'We could not send you an email right now. Try again later.',
+          '/register',
+        );
       }
-      addFlash(
+      return redirectWithFlash(
+        reply,
         session,
         'success',
         `We have sent an email to ${email}. Open the link in it to activate your account, ` +
           'then log in.',
+        '/login',
       );
-      return redirect(reply, '/login');
     },
   );
 }

@@ -4,68 +4,64 @@
 // (made when first shown; Revoke, Regenerate). Current-password checks count against the same
 // per-account failed-login limit as /login, so a stolen session cannot guess the password.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { deletePoolTokens, insertPoolToken } from '../../../db/pool-tokens.ts';
+import { deletePoolTokens } from '../../../db/pool-tokens.ts';
 import { poolEmailKey, setPoolUserApiToken, setPoolUserPassword } from '../../../db/pool-users.ts';
 import type { PoolUser } from '../../../db/pool-users.ts';
 import { withTransaction } from '../../../db/transaction.ts';
 import { deleteUserWebSessions } from '../../../db/web-sessions.ts';
-import { signApiToken, verifyApiToken } from '../../../pool/api-token.ts';
 import {
   emailChangeNewMessage,
   emailChangeOldMessage,
   passwordChangedMessage,
 } from '../../../pool/emails.ts';
 import { verifyUserPassword } from '../../../pool/password.ts';
-import { newSecretToken, secretTokenHash } from '../../../pool/secret-token.ts';
 import { csrfToken, csrfValid } from '../../plugins/csrf.ts';
 import { sendHtml } from '../../plugins/site.ts';
 import type { PoolDeps } from '../../plugins/site.ts';
 import type { Flash } from '../../views/pool/layout.ts';
 import { MAX_PASSWORD_LENGTH } from '../../views/pool/limits.ts';
 import { settingsPage } from '../../views/pool/settings.ts';
+import { stringFieldsSchema } from './form-schema.ts';
+import type { StringFields } from './form-schema.ts';
+import { issueLinkToken } from './link-token.ts';
 import {
-  addFlash,
   captchaSolved,
   captchaView,
   clientAddress,
   consumeCaptcha,
   nowSeconds,
   pageView,
-  redirect,
+  redirectWithFlash,
   requireUser,
   sendMail,
+  waitText,
 } from './page.ts';
 import type { LoggedIn } from './page.ts';
-import { checkEmail, checkNewPassword } from './validate.ts';
+import { lazyApiToken, newApiToken } from './user-api-token.ts';
+import { checkEmail, checkNewPassword, typedEmail } from './validate.ts';
 
 export const EMAIL_CHANGE_TTL_S = 3600;
 
-interface SettingsBody {
-  csrf?: string;
-  action?: string;
-  email?: string;
-  password?: string;
-  newpassword?: string;
-  newpasswordrepeat?: string;
-  /** dcrstakepool's form flags, in place of `action`. */
-  updateEmail?: string;
-  updatePassword?: string;
-}
+const bodySchema = stringFieldsSchema([
+  'csrf',
+  'action',
+  'email',
+  'password',
+  'newpassword',
+  'newpasswordrepeat',
+  // dcrstakepool's form flags, in place of `action`.
+  'updateEmail',
+  'updatePassword',
+]);
+type SettingsBody = StringFields<typeof bodySchema>;
 
-const field = { type: 'string', maxLength: 2048 } as const;
-const bodySchema = {
-  type: 'object',
-  properties: {
-    csrf: field,
-    action: field,
-    email: field,
-    password: field,
-    newpassword: field,
-    newpasswordrepeat: field,
-    updateEmail: field,
-    updatePassword: field,
-  },
-} as const;
+/** One of the changes a post to /settings asks for. */
+type SettingsChange = (
+  request: FastifyRequest,
+  reply: FastifyReply,
+  lu: LoggedIn,
+  body: SettingsBody,
+) => Promise<FastifyReply>;
 
 interface RenderOptions {
   status?: number;
@@ -77,32 +73,12 @@ interface RenderOptions {
   noLazyToken?: boolean;
 }
 
-/**
- * A token for the user, issued after the one it replaces. The claims are all a token is, so a
- * token signed in the second of an earlier one would be that one: iat always moves forward past
- * the current token's. (After a revoke there is no current token; a new one comes seconds later.)
- */
-async function newApiToken(deps: PoolDeps, user: PoolUser): Promise<string> {
-  const { apiSecret, baseUrl } = deps.pool;
-  const now = nowSeconds(deps);
-  const current =
-    user.apiToken === undefined
-      ? undefined
-      : await verifyApiToken(apiSecret, user.apiToken, { now });
-  const issuedAt = Math.max(now, (current?.issuedAt ?? -1) + 1);
-  return signApiToken(apiSecret, { issuer: baseUrl, userId: user.id, issuedAt });
-}
-
 export function settingsRoute(app: FastifyInstance, deps: PoolDeps): void {
   const { pool } = deps;
 
   const render = async (reply: FastifyReply, lu: LoggedIn, o: RenderOptions = {}) => {
     const { session, user } = lu;
-    let apiToken = user.apiToken;
-    if (apiToken === undefined && o.noLazyToken !== true) {
-      apiToken = await newApiToken(deps, user);
-      await setPoolUserApiToken(pool.db, user.id, apiToken);
-    }
+    const apiToken = o.noLazyToken === true ? user.apiToken : await lazyApiToken(deps, user);
     const frame = pageView(deps, session, user);
     return sendHtml(
       reply,
@@ -126,19 +102,21 @@ export function settingsRoute(app: FastifyInstance, deps: PoolDeps): void {
     );
   };
 
-  /** The current password, through the per-account limit; a string is the error to show. */
+  /** The current password, through the per-account limit: undefined when right, else the refusal. */
   const checkCurrentPassword = async (
     request: FastifyRequest,
     reply: FastifyReply,
     user: PoolUser,
     password: string | undefined,
-  ): Promise<true | string> => {
+  ): Promise<{ status: number; error: string } | undefined> => {
     const key = poolEmailKey(user.email);
     const decision = await pool.emailThrottle.check(key);
     if (!decision.allowed) {
       void reply.header('retry-after', String(decision.retryAfterSeconds));
-      const minutes = Math.ceil(decision.retryAfterSeconds / 60);
-      return `Too many wrong passwords. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`;
+      return {
+        status: 429,
+        error: `Too many wrong passwords. Try again in ${waitText(decision.retryAfterSeconds)}.`,
+      };
     }
     const pw = password ?? '';
     if (
@@ -147,21 +125,16 @@ export function settingsRoute(app: FastifyInstance, deps: PoolDeps): void {
       (await verifyUserPassword(user.passwordHash, pw))
     ) {
       await pool.emailThrottle.succeeded(key);
-      return true;
+      return undefined;
     }
     await pool.emailThrottle.failed(key);
     request.log.warn({ userId: user.id }, 'settings: wrong current password');
-    return 'Your current password is not correct.';
+    return { status: 400, error: 'Your current password is not correct.' };
   };
 
-  const changeEmail = async (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    lu: LoggedIn,
-    body: SettingsBody,
-  ) => {
+  const changeEmail: SettingsChange = async (request, reply, lu, body) => {
     const { session, user } = lu;
-    const typed = typeof body.email === 'string' ? body.email.trim().slice(0, 254) : '';
+    const typed = typedEmail(body.email);
     if (!captchaSolved(session)) {
       return render(reply, lu, { status: 400, error: 'You must complete the captcha.' });
     }
@@ -176,17 +149,12 @@ export function settingsRoute(app: FastifyInstance, deps: PoolDeps): void {
         newEmail: typed,
       });
     }
-    const pw = await checkCurrentPassword(request, reply, user, body.password);
-    if (pw !== true) {
-      const status = reply.hasHeader('retry-after') ? 429 : 400;
-      return render(reply, lu, { status, error: pw, newEmail: typed });
-    }
+    const refused = await checkCurrentPassword(request, reply, user, body.password);
+    if (refused !== undefined) return render(reply, lu, { ...refused, newEmail: typed });
     consumeCaptcha(session);
     // Whether another account has the address is not said here (no enumeration): the link
     // goes to it either way, and completing the change checks again.
-    const token = newSecretToken();
-    await insertPoolToken(pool.db, {
-      tokenHash: secretTokenHash(token),
+    const token = await issueLinkToken(pool.db, {
       userId: user.id,
       kind: 'change_email',
       newEmail: checked.email,
@@ -210,30 +178,28 @@ export function settingsRoute(app: FastifyInstance, deps: PoolDeps): void {
       request,
       emailChangeOldMessage({ to: user.email, newEmail: checked.email, baseUrl: pool.baseUrl, ip }),
     );
-    if (!sentNew) {
-      addFlash(session, 'error', 'We could not send the email right now. Try again later.');
-    } else {
-      addFlash(
-        session,
-        'success',
-        `We have sent a link to ${checked.email}. Your address changes when you open it ` +
-          '(within one hour).',
-      );
-    }
-    return redirect(reply, '/settings');
+    return sentNew
+      ? redirectWithFlash(
+          reply,
+          session,
+          'success',
+          `We have sent a link to ${checked.email}. Your address changes when you open it ` +
+            '(within one hour).',
+          '/settings',
+        )
+      : redirectWithFlash(
+          reply,
+          session,
+          'error',
+          'We could not send the email right now. Try again later.',
+          '/settings',
+        );
   };
 
-  const changePassword = async (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    lu: LoggedIn,
-    body: SettingsBody,
-  ) => {
+  const changePassword: SettingsChange = async (request, reply, lu, body) => {
     const { session, user } = lu;
-    const pw = await checkCurrentPassword(request, reply, user, body.password);
-    if (pw !== true) {
-      return render(reply, lu, { status: reply.hasHeader('retry-after') ? 429 : 400, error: pw });
-    }
+    const refused = await checkCurrentPassword(request, reply, user, body.password);
+    if (refused !== undefined) return render(reply, lu, refused);
     const pwError = checkNewPassword(body.newpassword, body.newpasswordrepeat);
     if (pwError !== undefined) return render(reply, lu, { status: 400, error: pwError });
     const hash = await pool.hashPassword(body.newpassword ?? '');
@@ -250,8 +216,8 @@ export function settingsRoute(app: FastifyInstance, deps: PoolDeps): void {
       request,
       passwordChangedMessage({ to: user.email, baseUrl: pool.baseUrl, ip }),
     );
-    addFlash(session, 'success', 'Your password is changed. Your other sessions were logged out.');
-    return redirect(reply, '/settings');
+    const text = 'Your password is changed. Your other sessions were logged out.';
+    return redirectWithFlash(reply, session, 'success', text, '/settings');
   };
 
   app.get('/settings', async (request, reply) => {
@@ -301,12 +267,13 @@ export function settingsRoute(app: FastifyInstance, deps: PoolDeps): void {
           const token = await newApiToken(deps, lu.user);
           await setPoolUserApiToken(pool.db, lu.user.id, token);
           request.log.info({ userId: lu.user.id }, 'API token regenerated');
-          addFlash(
+          return redirectWithFlash(
+            reply,
             lu.session,
             'success',
             'Here is your new API token. The old one no longer works.',
+            '/settings#apitoken',
           );
-          return redirect(reply, '/settings#apitoken');
         }
         default:
           return render(reply, lu, { status: 400, error: 'Choose what to change.' });

@@ -10,9 +10,8 @@ import {
 import type { PoolTicketGroup } from '../../../db/pool-tickets.ts';
 import { sendHtml } from '../../plugins/site.ts';
 import type { PoolDeps } from '../../plugins/site.ts';
-import { poolMessagePage } from '../../views/pool/layout.ts';
 import { ticketsPage } from '../../views/pool/tickets.ts';
-import { addFlash, pageView, redirect, requireUser } from './page.ts';
+import { pageView, requireUserWithAddress, sendMessagePage } from './page.ts';
 import { DEFAULT_MAX_VOTED_TICKETS, pagesDeps, tipHeight } from './pages-context.ts';
 
 export const TICKETS_PAGE_SIZE = 50;
@@ -51,24 +50,22 @@ export function ticketsRoute(app: FastifyInstance, poolDeps: PoolDeps): void {
     '/tickets',
     { schema: { querystring: querySchema } },
     async (request, reply) => {
-      const lu = await requireUser(deps, request, reply);
+      const lu = await requireUserWithAddress(deps, request, reply);
       if (lu === undefined) return reply;
       const { session, user } = lu;
-      if (user.multisig === undefined) {
-        addFlash(session, 'info', 'Submit an address first: your tickets vote through it.');
-        return redirect(reply, '/address');
-      }
       const tip = await tipHeight(pages);
       if (tip === undefined) {
-        return sendHtml(
+        return sendMessagePage(
+          deps,
           reply,
-          poolMessagePage({
-            ...pageView(deps, session, user),
+          503,
+          {
             title: 'Tickets',
             current: 'tickets',
             message: 'The pool cannot reach its Decred node right now. Please try again soon.',
-          }),
-          503,
+          },
+          session,
+          user,
         );
       }
       const view = { tipHeight: tip, maturity };

@@ -9,6 +9,11 @@ import {
 // the same characters, so every stored address can be mailed.
 const EMAIL = /^[^\s@,;:<>()[\]"\\]+@[^\s@,;:<>()[\]"\\]+$/;
 
+/** The typed address to show again with an error: trimmed and bounded, '' for a non-string. */
+export function typedEmail(input: unknown): string {
+  return typeof input === 'string' ? input.trim().slice(0, MAX_EMAIL_LENGTH) : '';
+}
+
 /** The trimmed address, or why it is not one. */
 export function checkEmail(input: unknown): { email: string } | { error: string } {
   const email = typeof input === 'string' ? input.trim() : '';

@@ -5,35 +5,24 @@
 import type { FastifyInstance } from 'fastify';
 import { captchaMatches } from '../../../pool/captcha.ts';
 import { csrfValid } from '../../plugins/csrf.ts';
-import { sendHtml } from '../../plugins/site.ts';
 import type { PoolDeps } from '../../plugins/site.ts';
-import { poolMessagePage } from '../../views/pool/layout.ts';
+import { stringFieldsSchema } from './form-schema.ts';
+import type { StringFields } from './form-schema.ts';
 import {
   addFlash,
   CAPTCHA_PAGES,
   captchaDigits,
   captchaSolved,
   markCaptchaSolved,
-  pageView,
   redirect,
+  sendMessagePage,
 } from './page.ts';
 
-interface VerifyBody {
-  csrf?: string;
-  captchaSolution?: string;
-  return?: string;
-  reload?: string;
-}
-
-const field = { type: 'string', maxLength: 256 } as const;
-const bodySchema = {
-  type: 'object',
-  properties: { csrf: field, captchaSolution: field, return: field, reload: field },
-} as const;
+const bodySchema = stringFieldsSchema(['csrf', 'captchaSolution', 'return', 'reload'], 256);
 
 export function verifyHumanRoute(app: FastifyInstance, deps: PoolDeps): void {
   const { pool } = deps;
-  app.post<{ Body: VerifyBody }>(
+  app.post<{ Body: StringFields<typeof bodySchema> }>(
     '/verifyhuman',
     { schema: { body: bodySchema } },
     async (request, reply) => {
@@ -43,16 +32,11 @@ export function verifyHumanRoute(app: FastifyInstance, deps: PoolDeps): void {
         : '/';
       const session = await pool.sessions.current(request);
       if (session === undefined || !csrfValid(session, body.csrf)) {
-        return sendHtml(
-          reply,
-          poolMessagePage({
-            ...pageView(deps, undefined),
-            title: 'Forbidden',
-            message: 'This form has expired. Go back to the page and try again.',
-            links: [{ href: back, label: 'Back' }],
-          }),
-          403,
-        );
+        return sendMessagePage(deps, reply, 403, {
+          title: 'Forbidden',
+          message: 'This form has expired. Go back to the page and try again.',
+          links: [{ href: back, label: 'Back' }],
+        });
       }
       if (captchaSolved(session)) return redirect(reply, back);
       if (body.reload !== undefined && body.reload !== '') {

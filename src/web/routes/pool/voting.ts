@@ -15,7 +15,12 @@ import type { FormFields } from '../../plugins/forms.ts';
 import { sendHtml } from '../../plugins/site.ts';
 import type { PoolDeps } from '../../plugins/site.ts';
 import { agendaField, votingPage } from '../../views/pool/voting.ts';
-import { addFlash, pageView, redirect, requireUser } from './page.ts';
+import {
+  expiredFormRedirect,
+  pageView,
+  redirectWithFlash,
+  requireUserWithAddress,
+} from './page.ts';
 import type { LoggedIn } from './page.ts';
 import { pagesDeps } from './pages-context.ts';
 import { parseVoteInfo } from './vote-info.ts';
@@ -27,20 +32,6 @@ export function votingRoute(app: FastifyInstance, poolDeps: PoolDeps): void {
   const { pool, pages } = deps;
   const version = pool.voteVersion;
   const agendas = agendasFor(deps.ctx.net.name, version);
-
-  /** The logged-in user with an address, or undefined after redirecting. */
-  const userWithAddress = async (
-    ...args: Parameters<typeof requireUser>
-  ): Promise<LoggedIn | undefined> => {
-    const lu = await requireUser(...args);
-    if (lu === undefined) return undefined;
-    if (lu.user.multisig === undefined) {
-      addFlash(lu.session, 'info', 'Submit an address first: your tickets vote through it.');
-      void redirect(args[2], '/address');
-      return undefined;
-    }
-    return lu;
-  };
 
   const render = async (reply: FastifyReply, lu: LoggedIn, log: FastifyInstance['log']) => {
     const { session, user } = lu;
@@ -69,18 +60,17 @@ export function votingRoute(app: FastifyInstance, poolDeps: PoolDeps): void {
   };
 
   app.get('/voting', async (request, reply) => {
-    const lu = await userWithAddress(deps, request, reply);
+    const lu = await requireUserWithAddress(deps, request, reply);
     if (lu === undefined) return reply;
     return render(reply, lu, request.log);
   });
 
   app.post<{ Body: FormFields }>('/voting', async (request, reply) => {
-    const lu = await userWithAddress(deps, request, reply);
+    const lu = await requireUserWithAddress(deps, request, reply);
     if (lu === undefined) return reply;
     const body = request.body ?? {};
     if (!csrfValid(lu.session, body['csrf'])) {
-      addFlash(lu.session, 'error', 'The form has expired. Please try again.');
-      return redirect(reply, '/voting');
+      return expiredFormRedirect(reply, lu.session, '/voting');
     }
     const picked: Record<string, string> = {};
     for (const a of agendas) picked[a.id] = body[agendaField(a.id)] ?? 'abstain';
@@ -88,16 +78,21 @@ export function votingRoute(app: FastifyInstance, poolDeps: PoolDeps): void {
     try {
       bits = voteBitsFromChoices(agendas, picked);
     } catch {
-      addFlash(lu.session, 'error', 'That is not a choice of the agenda. Nothing was changed.');
-      return redirect(reply, '/voting');
+      const text = 'That is not a choice of the agenda. Nothing was changed.';
+      return redirectWithFlash(reply, lu.session, 'error', text, '/voting');
     }
     if (!isValidVoteBits(bits, agendas)) {
-      addFlash(lu.session, 'error', 'Those choices are not valid together. Nothing was changed.');
-      return redirect(reply, '/voting');
+      const text = 'Those choices are not valid together. Nothing was changed.';
+      return redirectWithFlash(reply, lu.session, 'error', text, '/voting');
     }
     await setPoolUserVoteBits(pool.db, lu.user.id, bits, version);
     request.log.info({ user: lu.user.id, from: lu.user.voteBits, to: bits }, 'vote bits updated');
-    addFlash(lu.session, 'success', 'Your voting preferences were saved.');
-    return redirect(reply, '/voting');
+    return redirectWithFlash(
+      reply,
+      lu.session,
+      'success',
+      'Your voting preferences were saved.',
+      '/voting',
+    );
   });
 }

@@ -6,6 +6,7 @@ import type { PoolMultisig } from '../../../db/pool-users.ts';
 import { feePercent } from '../format.ts';
 import { html } from '../html.ts';
 import type { SafeHtml } from '../html.ts';
+import { formError } from './field.ts';
 import { poolLayout } from './layout.ts';
 import type { PoolPageView } from './layout.ts';
 
@@ -61,7 +62,7 @@ dcrctl --wallet validateaddress &lt;the new address&gt;</code></pre>
       <code>${v.site.network === 'mainnet' ? 'Dk' : v.site.network === 'simnet' ? 'Sk' : 'Tk'}</code
       >). You can submit one address per account; it cannot be changed later.
     </p>
-    ${v.error !== undefined && html`<p class="error" role="alert">${v.error}</p>`}
+    ${formError(v.error)}
     <form method="post" action="/address" class="account-form">
       <input type="hidden" name="csrf" value="${v.csrf}" />
       <label for="UserPubKeyAddr">Public key address</label>

@@ -4,12 +4,13 @@
 import type { NetworkName } from '../../../dcr/params.ts';
 import type { LowFeeTicketRow } from '../../../db/pool-low-fee-tickets.ts';
 import type { PoolTicket } from '../../../db/pool-tickets.ts';
-import { count, dateTime, dcr, explorerUrl } from '../format.ts';
+import { count, dateTime, dcr } from '../format.ts';
 import { html } from '../html.ts';
 import type { SafeHtml } from '../html.ts';
 import { poolAdminNav } from './admin-nav.ts';
 import { poolLayout } from './layout.ts';
 import type { PoolPageView } from './layout.ts';
+import { txHash } from './tx-hash.ts';
 
 export interface AdminTicketsView extends Omit<PoolPageView, 'title' | 'current'> {
   csrf: string;
@@ -24,12 +25,6 @@ export interface AdminTicketsView extends Omit<PoolPageView, 'title' | 'current'
 /** The form field of a ticket's checkbox (the form parser keeps one value per name). */
 export function ticketField(hash: string): string {
   return `ticket-${hash}`;
-}
-
-function hashCell(net: NetworkName, hash: string): SafeHtml {
-  const url = explorerUrl(net, 'tx', hash);
-  const text = html`<code class="break">${hash}</code>`;
-  return url === undefined ? text : html`<a href="${url}" rel="noopener noreferrer">${text}</a>`;
 }
 
 function why(t: PoolTicket): string {
@@ -47,48 +42,64 @@ function checkbox(hash: string): SafeHtml {
   />`;
 }
 
-function ignoredSection(v: AdminTicketsView): SafeHtml {
+/** One list of tickets, each with a checkbox, and the button that applies `action` to those ticked. */
+function ticketsForm(
+  v: AdminTicketsView,
+  o: {
+    title: string;
+    about: string;
+    action: 'add' | 'remove';
+    columns: readonly string[];
+    rows: readonly SafeHtml[];
+    button: string;
+  },
+): SafeHtml {
   return html`<section>
-    <h2>Ignored low-fee tickets (${count(v.ignored.length)})</h2>
-    <p>
-      These unspent tickets did not pay the pool fee, so the pool does not vote them. Add the ones
-      the pool should vote anyway.
-    </p>
+    <h2>${o.title} (${count(o.rows.length)})</h2>
+    <p>${o.about}</p>
     ${
-      v.ignored.length === 0
+      o.rows.length === 0
         ? html`<p class="muted">None.</p>`
         : html`<form method="post" action="/admintickets">
             <input type="hidden" name="csrf" value="${v.csrf}" />
-            <input type="hidden" name="action" value="add" />
+            <input type="hidden" name="action" value="${o.action}" />
             <table>
               <thead>
                 <tr>
-                  <th>Add</th>
-                  <th>Ticket</th>
-                  <th>User</th>
-                  <th>Ticket address</th>
-                  <th>Bought at block</th>
-                  <th>Why</th>
+                  ${o.columns.map((c) => html`<th>${c}</th>`)}
                 </tr>
               </thead>
               <tbody>
-                ${v.ignored.map(
-                  (t) =>
-                    html`<tr>
-                      <td>${checkbox(t.hash)}</td>
-                      <td>${hashCell(v.net, t.hash)}</td>
-                      <td>${t.userId}</td>
-                      <td><code class="break">${t.ticketAddress}</code></td>
-                      <td>${count(t.purchaseHeight)}</td>
-                      <td>${why(t)}</td>
-                    </tr>`,
-                )}
+                ${o.rows}
               </tbody>
             </table>
-            <button type="submit">Add selected tickets</button>
+            <button type="submit">${o.button}</button>
           </form>`
     }
   </section>`;
+}
+
+function ignoredSection(v: AdminTicketsView): SafeHtml {
+  return ticketsForm(v, {
+    title: 'Ignored low-fee tickets',
+    about:
+      'These unspent tickets did not pay the pool fee, so the pool does not vote them. Add the ' +
+      'ones the pool should vote anyway.',
+    action: 'add',
+    columns: ['Add', 'Ticket', 'User', 'Ticket address', 'Bought at block', 'Why'],
+    rows: v.ignored.map(
+      (t) =>
+        html`<tr>
+          <td>${checkbox(t.hash)}</td>
+          <td>${txHash(v.net, t.hash)}</td>
+          <td>${t.userId}</td>
+          <td><code class="break">${t.ticketAddress}</code></td>
+          <td>${count(t.purchaseHeight)}</td>
+          <td>${why(t)}</td>
+        </tr>`,
+    ),
+    button: 'Add selected tickets',
+  });
 }
 
 function state(v: AdminTicketsView, t: PoolTicket): SafeHtml {
@@ -103,46 +114,25 @@ function state(v: AdminTicketsView, t: PoolTicket): SafeHtml {
 }
 
 function addedSection(v: AdminTicketsView): SafeHtml {
-  return html`<section>
-    <h2>Added low-fee tickets (${count(v.added.length)})</h2>
-    <p>The pool votes these despite their fee. Remove one to stop voting it.</p>
-    ${
-      v.added.length === 0
-        ? html`<p class="muted">None.</p>`
-        : html`<form method="post" action="/admintickets">
-            <input type="hidden" name="csrf" value="${v.csrf}" />
-            <input type="hidden" name="action" value="remove" />
-            <table>
-              <thead>
-                <tr>
-                  <th>Remove</th>
-                  <th>Ticket</th>
-                  <th>User</th>
-                  <th>Bought at block</th>
-                  <th>State</th>
-                  <th>Added by</th>
-                  <th>Added</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${v.added.map(
-                  (r) =>
-                    html`<tr>
-                      <td>${checkbox(r.ticket.hash)}</td>
-                      <td>${hashCell(v.net, r.ticket.hash)}</td>
-                      <td>${r.ticket.userId}</td>
-                      <td>${count(r.ticket.purchaseHeight)}</td>
-                      <td>${state(v, r.ticket)}</td>
-                      <td>${r.addedBy === undefined ? '—' : `user ${r.addedBy}`}</td>
-                      <td>${r.addedAt === undefined ? '—' : dateTime(r.addedAt)}</td>
-                    </tr>`,
-                )}
-              </tbody>
-            </table>
-            <button type="submit">Remove selected tickets</button>
-          </form>`
-    }
-  </section>`;
+  return ticketsForm(v, {
+    title: 'Added low-fee tickets',
+    about: 'The pool votes these despite their fee. Remove one to stop voting it.',
+    action: 'remove',
+    columns: ['Remove', 'Ticket', 'User', 'Bought at block', 'State', 'Added by', 'Added'],
+    rows: v.added.map(
+      (r) =>
+        html`<tr>
+          <td>${checkbox(r.ticket.hash)}</td>
+          <td>${txHash(v.net, r.ticket.hash)}</td>
+          <td>${r.ticket.userId}</td>
+          <td>${count(r.ticket.purchaseHeight)}</td>
+          <td>${state(v, r.ticket)}</td>
+          <td>${r.addedBy === undefined ? '—' : `user ${r.addedBy}`}</td>
+          <td>${r.addedAt === undefined ? '—' : dateTime(r.addedAt)}</td>
+        </tr>`,
+    ),
+    button: 'Remove selected tickets',
+  });
 }
 
 export function adminTicketsPage(v: AdminTicketsView): SafeHtml {

@@ -68,10 +68,14 @@ export function poolLayout(v: PoolPageView, body: HtmlValue): SafeHtml {
   );
 }
 
+/** What a page that only says one thing says, and where it offers to go next. */
+export interface PoolMessage {
+  message: string;
+  links?: readonly { href: string; label: string }[];
+}
+
 /** A page that only says one thing (a bad link, the pool is closed…). */
-export function poolMessagePage(
-  v: PoolPageView & { message: string; links?: readonly { href: string; label: string }[] },
-): SafeHtml {
+export function poolMessagePage(v: PoolPageView & PoolMessage): SafeHtml {
   return poolLayout(
     v,
     html`<h1>${v.title}</h1>

@@ -2,22 +2,15 @@
 import { html } from '../html.ts';
 import type { SafeHtml } from '../html.ts';
 import { captchaBlock } from './captcha.ts';
-import type { CaptchaView } from './captcha.ts';
-import { field } from './field.ts';
+import { accountForm, emailField, formError } from './field.ts';
+import type { EmailFormView } from './field.ts';
 import { poolLayout } from './layout.ts';
-import { MAX_EMAIL_LENGTH } from './limits.ts';
-import type { PoolPageView } from './layout.ts';
 
-export type PasswordResetView = Omit<PoolPageView, 'title' | 'current'> & {
-  captcha?: CaptchaView | undefined;
-  csrf: string;
-  email?: string | undefined;
-  error?: string | undefined;
-};
+export type PasswordResetView = EmailFormView;
 
 export function passwordResetPage(v: PasswordResetView): SafeHtml {
   const body = html`<h1>Reset your password</h1>
-    ${v.error !== undefined && html`<p class="error" role="alert">${v.error}</p>`}
+    ${formError(v.error)}
     ${
       v.captcha !== undefined
         ? captchaBlock(v.captcha)
@@ -25,19 +18,9 @@ export function passwordResetPage(v: PasswordResetView): SafeHtml {
               Enter the email address of your account. We send it a link to choose a new password;
               the link works for one hour.
             </p>
-            <form method="post" action="/passwordreset" class="account-form">
-              <input type="hidden" name="csrf" value="${v.csrf}" />
-              ${field({
-                id: 'email',
-                name: 'email',
-                label: 'Email',
-                type: 'email',
-                autocomplete: 'email',
-                value: v.email,
-                maxlength: MAX_EMAIL_LENGTH,
-              })}
-              <button type="submit">Send the link</button>
-            </form>`
+            ${accountForm({ action: '/passwordreset', csrf: v.csrf, button: 'Send the link' }, [
+              emailField({ value: v.email, autocomplete: 'email' }),
+            ])}`
     }`;
   return poolLayout({ ...v, title: 'Reset your password' }, body);
 }

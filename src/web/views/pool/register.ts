@@ -2,20 +2,13 @@
 import { html } from '../html.ts';
 import type { SafeHtml } from '../html.ts';
 import { captchaBlock } from './captcha.ts';
-import type { CaptchaView } from './captcha.ts';
+import { accountForm, emailField, formError, newPasswordFields } from './field.ts';
+import type { EmailFormView } from './field.ts';
 import { poolLayout } from './layout.ts';
-import type { PoolPageView } from './layout.ts';
-import { field } from './field.ts';
-import { MAX_EMAIL_LENGTH, MIN_PASSWORD_LENGTH } from './limits.ts';
 
-export type RegisterView = Omit<PoolPageView, 'title' | 'current'> & {
+export type RegisterView = EmailFormView & {
   /** closepoolmsg, when the pool takes no new accounts. */
   closedMessage?: string | undefined;
-  /** The captcha still to solve; undefined once solved. */
-  captcha?: CaptchaView | undefined;
-  csrf: string;
-  email?: string | undefined;
-  error?: string | undefined;
 };
 
 export function registerPage(v: RegisterView): SafeHtml {
@@ -25,41 +18,14 @@ export function registerPage(v: RegisterView): SafeHtml {
       <p class="notice" role="status">${v.closedMessage}</p>`;
   } else if (v.captcha !== undefined) {
     body = html`<h1>Register</h1>
-      ${v.error !== undefined && html`<p class="error" role="alert">${v.error}</p>`}
-      ${captchaBlock(v.captcha)}`;
+      ${formError(v.error)} ${captchaBlock(v.captcha)}`;
   } else {
     body = html`<h1>Register</h1>
-      ${v.error !== undefined && html`<p class="error" role="alert">${v.error}</p>`}
-      <form method="post" action="/register" class="account-form">
-        <input type="hidden" name="csrf" value="${v.csrf}" />
-        ${field({
-          id: 'email',
-          name: 'email',
-          label: 'Email',
-          type: 'email',
-          autocomplete: 'email',
-          value: v.email,
-          maxlength: MAX_EMAIL_LENGTH,
-        })}
-        ${field({
-          id: 'password',
-          name: 'password',
-          label: 'Password',
-          type: 'password',
-          autocomplete: 'new-password',
-          minlength: MIN_PASSWORD_LENGTH,
-          hint: `At least ${MIN_PASSWORD_LENGTH} characters.`,
-        })}
-        ${field({
-          id: 'passwordrepeat',
-          name: 'passwordrepeat',
-          label: 'Repeat password',
-          type: 'password',
-          autocomplete: 'new-password',
-          minlength: MIN_PASSWORD_LENGTH,
-        })}
-        <button type="submit">Register</button>
-      </form>
+      ${formError(v.error)}
+      ${accountForm({ action: '/register', csrf: v.csrf, button: 'Register' }, [
+        emailField({ value: v.email, autocomplete: 'email' }),
+        ...newPasswordFields('password', 'Password', 'Repeat password'),
+      ])}
       <p>Already registered? <a href="/login">Log in</a>.</p>`;
   }
   return poolLayout({ ...v, title: 'Register', current: 'register' }, body);

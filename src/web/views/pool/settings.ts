@@ -6,8 +6,13 @@ import { captchaBlock } from './captcha.ts';
 import type { CaptchaView } from './captcha.ts';
 import { poolLayout } from './layout.ts';
 import type { PoolPageView } from './layout.ts';
-import { field } from './field.ts';
-import { MAX_EMAIL_LENGTH, MIN_PASSWORD_LENGTH } from './limits.ts';
+import {
+  accountForm,
+  currentPasswordField,
+  emailField,
+  formError,
+  newPasswordFields,
+} from './field.ts';
 
 export type SettingsView = Omit<PoolPageView, 'title' | 'current'> & {
   csrf: string;
@@ -27,27 +32,23 @@ function emailSection(v: SettingsView): SafeHtml {
     ${
       v.captcha !== undefined
         ? captchaBlock(v.captcha)
-        : html`<form method="post" action="/settings" class="account-form">
-              <input type="hidden" name="csrf" value="${v.csrf}" />
-              <input type="hidden" name="action" value="email" />
-              ${field({
-                id: 'newemail',
-                name: 'email',
-                label: 'New email',
-                type: 'email',
-                autocomplete: 'email',
-                value: v.newEmail,
-                maxlength: MAX_EMAIL_LENGTH,
-              })}
-              ${field({
-                id: 'emailpassword',
-                name: 'password',
-                label: 'Current password',
-                type: 'password',
-                autocomplete: 'current-password',
-              })}
-              <button type="submit">Change email</button>
-            </form>
+        : html`${accountForm(
+              {
+                action: '/settings',
+                csrf: v.csrf,
+                hidden: { action: 'email' },
+                button: 'Change email',
+              },
+              [
+                emailField({
+                  id: 'newemail',
+                  label: 'New email',
+                  value: v.newEmail,
+                  autocomplete: 'email',
+                }),
+                currentPasswordField('emailpassword', 'Current password'),
+              ],
+            )}
             <p class="hint">
               We mail a link to the new address; the change takes effect when you open it (within
               one hour). The current address gets a notice.
@@ -59,35 +60,18 @@ function emailSection(v: SettingsView): SafeHtml {
 function passwordSection(v: SettingsView): SafeHtml {
   return html`<section id="password">
     <h2>Password</h2>
-    <form method="post" action="/settings" class="account-form">
-      <input type="hidden" name="csrf" value="${v.csrf}" />
-      <input type="hidden" name="action" value="password" />
-      ${field({
-        id: 'currentpassword',
-        name: 'password',
-        label: 'Current password',
-        type: 'password',
-        autocomplete: 'current-password',
-      })}
-      ${field({
-        id: 'newpassword',
-        name: 'newpassword',
-        label: 'New password',
-        type: 'password',
-        autocomplete: 'new-password',
-        minlength: MIN_PASSWORD_LENGTH,
-        hint: `At least ${MIN_PASSWORD_LENGTH} characters.`,
-      })}
-      ${field({
-        id: 'newpasswordrepeat',
-        name: 'newpasswordrepeat',
-        label: 'Repeat the new password',
-        type: 'password',
-        autocomplete: 'new-password',
-        minlength: MIN_PASSWORD_LENGTH,
-      })}
-      <button type="submit">Change password</button>
-    </form>
+    ${accountForm(
+      {
+        action: '/settings',
+        csrf: v.csrf,
+        hidden: { action: 'password' },
+        button: 'Change password',
+      },
+      [
+        currentPasswordField('currentpassword', 'Current password'),
+        ...newPasswordFields('newpassword', 'New password', 'Repeat the new password'),
+      ],
+    )}
     <p class="hint">Changing it logs out every other session of your account.</p>
   </section>`;
 }
@@ -125,7 +109,6 @@ function tokenSection(v: SettingsView): SafeHtml {
 
 export function settingsPage(v: SettingsView): SafeHtml {
   const body = html`<h1>Settings</h1>
-    ${v.error !== undefined && html`<p class="error" role="alert">${v.error}</p>`}
-    ${emailSection(v)} ${passwordSection(v)} ${tokenSection(v)}`;
+    ${formError(v.error)} ${emailSection(v)} ${passwordSection(v)} ${tokenSection(v)}`;
   return poolLayout({ ...v, title: 'Settings', current: 'settings' }, body);
 }

@@ -2,23 +2,17 @@
 // voted, missed, expired, revoked, invalid) with its count, a page at a time, newest first, each
 // hash linked to the network's block explorer (none on simnet).
 import type { NetworkName } from '../../../dcr/params.ts';
+import { POOL_TICKET_GROUPS } from '../../../db/pool-tickets.ts';
 import type { PoolTicket, PoolTicketGroup } from '../../../db/pool-tickets.ts';
-import { count, dcr, explorerUrl } from '../format.ts';
+import { count, dcr } from '../format.ts';
 import { html } from '../html.ts';
 import type { SafeHtml } from '../html.ts';
 import { poolLayout } from './layout.ts';
 import type { PoolPageView } from './layout.ts';
+import { txHash } from './tx-hash.ts';
 
-/** The order of the tabs. */
-export const TICKET_GROUP_ORDER: readonly PoolTicketGroup[] = [
-  'immature',
-  'live',
-  'voted',
-  'missed',
-  'expired',
-  'revoked',
-  'invalid',
-];
+/** The order of the tabs: the groups' own order, from bought to spent, invalid last. */
+export const TICKET_GROUP_ORDER: readonly PoolTicketGroup[] = POOL_TICKET_GROUPS;
 
 const LABELS: Record<PoolTicketGroup, string> = {
   immature: 'Immature',
@@ -54,12 +48,6 @@ export interface TicketsView extends Omit<PoolPageView, 'title' | 'current'> {
   /** The voted list is cut to this many (maxvotedtickets). */
   maxVoted: number;
   supportEmail: string;
-}
-
-function hashCell(net: NetworkName, hash: string): SafeHtml {
-  const url = explorerUrl(net, 'tx', hash);
-  const text = html`<code class="break">${hash}</code>`;
-  return url === undefined ? text : html`<a href="${url}" rel="noopener noreferrer">${text}</a>`;
 }
 
 function tabs(v: TicketsView): SafeHtml {
@@ -109,12 +97,12 @@ function rows(v: TicketsView): SafeHtml {
       ${v.tickets.map(
         (t) =>
           html`<tr>
-            <td>${hashCell(v.net, t.hash)}</td>
+            <td>${txHash(v.net, t.hash)}</td>
             <td>${count(t.purchaseHeight)}</td>
             <td>${dcr(t.price)}</td>
             ${group === 'immature' && html`<td>${count(t.purchaseHeight + v.maturity + 1)}</td>`}
             ${spent && html`<td>${t.outcomeHeight > 0 ? count(t.outcomeHeight) : '—'}</td>`}
-            ${spent && html`<td>${t.spentBy === '' ? '—' : hashCell(v.net, t.spentBy)}</td>`}
+            ${spent && html`<td>${t.spentBy === '' ? '—' : txHash(v.net, t.spentBy)}</td>`}
             ${group === 'invalid' && html`<td>${reason(t)}</td>`}
             ${group === 'invalid' && html`<td>${t.outcome === '' ? 'unspent' : t.outcome}</td>`}
           </tr>`,

@@ -2,22 +2,13 @@
 // multisig with the pool's key; its P2SH is where the user's tickets vote (src/pool/
 // submit-address.ts). Checks and messages in dcrstakepool's order: token (16), already submitted
 // (6), validation (3), then anything the pool cannot do right now (14).
-import type { FastifyBaseLogger } from 'fastify';
-import type { PoolUser } from '../../../../db/pool-users.ts';
 import { submitUserAddress } from '../../../../pool/submit-address.ts';
-import type { FormFields } from '../../../plugins/forms.ts';
 import { ApiCode, apiError, apiSuccess } from './envelope.ts';
-import type { ApiResponse } from './envelope.ts';
-import type { ResolvedPoolApiDeps } from './deps.ts';
+import type { PostCommand } from './deps.ts';
 
 const CONTEXT = 'address error';
 
-export async function postAddress(
-  deps: ResolvedPoolApiDeps,
-  user: PoolUser | undefined,
-  form: FormFields,
-  log: FastifyBaseLogger,
-): Promise<ApiResponse> {
+export const postAddress: PostCommand = async (deps, user, form, log) => {
   if (user === undefined) return apiError(ApiCode.Unauthenticated, CONTEXT, 'invalid api token');
   const r = await submitUserAddress(deps, user, form['UserPubKeyAddr'] ?? '');
   if (r.ok) {
@@ -33,4 +24,4 @@ export async function postAddress(
       log.error({ err: r.cause, user: user.id }, 'api address: cannot make or store the multisig');
       return apiError(ApiCode.Unavailable, 'system error', 'unable to process wallet commands');
   }
-}
+};

@@ -1,10 +1,14 @@
 // What the legacy API (/api/v1, /api/v2) is built from: the database, the pool's keys, a dcrd for
 // the registration height, the shared stats cache and a few configuration values. Small on
 // purpose; tests fill it with a real SQLite database and object literals.
+import type { FastifyBaseLogger } from 'fastify';
 import type { NetParams } from '../../../../dcr/params.ts';
+import type { PoolUser } from '../../../../db/pool-users.ts';
 import type { Db } from '../../../../db/transaction.ts';
 import type { PoolKeys } from '../../../../pool/keys.ts';
 import type { PoolStats } from '../../../../pool/pool-stats.ts';
+import type { FormFields } from '../../../plugins/forms.ts';
+import type { ApiResponse } from './envelope.ts';
 
 /** dcrstakepool.conf values the API reports or uses (option names in brackets). */
 export interface PoolApiConfig {
@@ -47,3 +51,11 @@ export interface ResolvedPoolApiDeps extends Omit<PoolApiDeps, 'now' | 'voteVers
 
 /** The versions `stats` advertises; both paths run the same handlers. */
 export const API_VERSIONS_SUPPORTED: readonly number[] = Object.freeze([1, 2]);
+
+/** A command that posts a form for the token's user (undefined: no valid token): address, voting. */
+export type PostCommand = (
+  deps: ResolvedPoolApiDeps,
+  user: PoolUser | undefined,
+  form: FormFields,
+  log: FastifyBaseLogger,
+) => Promise<ApiResponse>;

@@ -1,15 +1,11 @@
 // POST voting (VoteBits, decimal): the user's vote bits for the pool's current vote version,
 // checked against that version's agendas. dcrstakepool truncated the number to 16 bits (65537
 // became 1); here anything outside 0..65535 is refused with the conversion message instead.
-import type { FastifyBaseLogger } from 'fastify';
 import { setPoolUserVoteBits } from '../../../../db/pool-users.ts';
-import type { PoolUser } from '../../../../db/pool-users.ts';
 import { isValidVoteBits } from '../../../../pool/vote-bits.ts';
 import { agendasFor } from '../../../../vsp/agendas.ts';
 import { ApiCode, apiError, apiSuccess } from './envelope.ts';
-import type { ApiResponse } from './envelope.ts';
-import type { ResolvedPoolApiDeps } from './deps.ts';
-import type { FormFields } from '../../../plugins/forms.ts';
+import type { PostCommand } from './deps.ts';
 
 const CONTEXT = 'voting error';
 
@@ -20,12 +16,7 @@ export function parseVoteBits(text: string | undefined): number | undefined {
   return Number.isInteger(n) && n >= 0 && n <= 0xffff ? n : undefined;
 }
 
-export async function postVoting(
-  deps: ResolvedPoolApiDeps,
-  user: PoolUser | undefined,
-  form: FormFields,
-  log: FastifyBaseLogger,
-): Promise<ApiResponse> {
+export const postVoting: PostCommand = async (deps, user, form, log) => {
   if (user === undefined) return apiError(ApiCode.Unauthenticated, CONTEXT, 'invalid api token');
   const bits = parseVoteBits(form['VoteBits']);
   if (bits === undefined) {
@@ -42,4 +33,4 @@ export async function postVoting(
   }
   log.info({ user: user.id, from: user.voteBits, to: bits }, 'api voting: vote bits updated');
   return apiSuccess('successfully updated voting preferences');
-}
+};
