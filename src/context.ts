@@ -212,6 +212,8 @@ export async function createContext(
         realIpHeader: config.realIpHeader,
       },
       ...(legacy === undefined ? {} : { pool: legacy.web, poolApi: legacy.api }),
+      vsp: config.vsp,
+      poolLink: config.poolLink,
     },
     { trustProxy: config.realIpHeader !== '' },
   );

@@ -10,6 +10,12 @@ import { purgeExpiredPoolTokens } from './db/pool-tokens.ts';
 import { resetStaleVoteBits } from './db/pool-users.ts';
 import { allVotablePoolTickets, votablePoolTickets } from './db/pool-tickets.ts';
 import type { Db } from './db/transaction.ts';
+import {
+  listVoterHeartbeats,
+  purgeVoterHeartbeats,
+  removeVoterHeartbeat,
+  writeVoterHeartbeat,
+} from './db/voter-heartbeats.ts';
 import { PoolPipeline, dbPoolTicketStore } from './chain/pool-pipeline.ts';
 import { PoolKeys } from './pool/keys.ts';
 import { createMailer } from './pool/mailer.ts';
@@ -19,6 +25,7 @@ import type { DcrdClient } from './rpc/dcrd.ts';
 import { createPoolVoter } from './voting/pool-voter.ts';
 import { VOTER_CACHE_FILE, VotableCache } from './voting/votable-cache.ts';
 import type { PoolVoter } from './voting/pool-voter.ts';
+import { VoterHeartbeatWriter } from './voting/voter-heartbeat.ts';
 import { agendasFor, currentVoteVersion } from './vsp/agendas.ts';
 import type { PoolContext } from './web/plugins/site.ts';
 import type { PoolApiDeps } from './web/routes/api/v1/deps.ts';
@@ -28,6 +35,10 @@ import type { PoolStatusReport, VoterStatus } from './web/routes/pool/pages-cont
 const HOUSEKEEPING_MS = 3_600_000;
 /** A failed-login window never lasts longer than this (DbLoginThrottle's longest). */
 const LOGIN_ATTEMPTS_KEEP_S = 24 * 3600;
+/** /status shows a voter without a heartbeat for this long as stale (it beats every minute). */
+export const VOTER_STALE_S = 600;
+/** Heartbeats of voters that died without a clean stop are deleted after this long. */
+const VOTER_HEARTBEAT_KEEP_S = 7 * 24 * 3600;
 
 export interface LegacyPool {
   keys: PoolKeys;
@@ -36,6 +47,8 @@ export interface LegacyPool {
   voter: PoolVoter | undefined;
   /** The voter's snapshot for when the database is down; undefined with the voter. */
   voterCache: VotableCache | undefined;
+  /** The voter's row in the database for /status; undefined with the voter. */
+  heartbeat: VoterHeartbeatWriter | undefined;
   web: PoolContext;
   api: PoolApiDeps;
   /** Reset vote bits of another vote version, start the voter and the housekeeping. */
@@ -99,7 +112,16 @@ export function createLegacyPool(o: LegacyPoolOptions): LegacyPool {
         net,
         voteVersion,
         log: log.child({ subsystem: 'voter' }),
+        onBlock: () => void heartbeat?.beat(),
       });
+  const heartbeat =
+    voter === undefined
+      ? undefined
+      : new VoterHeartbeatWriter({
+          voter,
+          store: voterHeartbeatStore(db),
+          log: log.child({ subsystem: 'voter' }),
+        });
   const statsLog = log.child({ subsystem: 'pool-stats' });
   const stats = new PoolStatsCache({
     store: dbPoolStatsStore(db),
@@ -118,27 +140,7 @@ export function createLegacyPool(o: LegacyPoolOptions): LegacyPool {
         error = err instanceof Error ? err.message : String(err);
       }
     }
-    const voters: VoterStatus[] = [];
-    if (voter !== undefined) {
-      const last = voter.lastBlock;
-      voters.push({
-        name: 'this process',
-        running: voter.running,
-        keyLoaded: true,
-        voteVersion: voter.voteVersion,
-        lastBlock:
-          last === undefined
-            ? undefined
-            : {
-                height: last.height,
-                at: Math.floor(last.at / 1000),
-                ours: last.ours,
-                sent: last.sent,
-                duplicates: last.duplicates,
-                failed: last.failed,
-              },
-      });
-    }
+    const voters = await voterStatuses(db, voter, heartbeat?.name, log);
     return {
       dcrd: [
         {
@@ -193,7 +195,10 @@ export function createLegacyPool(o: LegacyPoolOptions): LegacyPool {
     try {
       const tokens = await purgeExpiredPoolTokens(db, now);
       const attempts = await purgeLoginAttempts(db, now - LOGIN_ATTEMPTS_KEEP_S);
-      if (tokens + attempts > 0) houseLog.info({ tokens, attempts }, 'expired rows removed');
+      const voters = await purgeVoterHeartbeats(db, now - VOTER_HEARTBEAT_KEEP_S);
+      if (tokens + attempts + voters > 0) {
+        houseLog.info({ tokens, attempts, voters }, 'expired rows removed');
+      }
     } catch (err) {
       houseLog.warn({ err }, 'housekeeping failed; retried later');
     }
@@ -204,12 +209,14 @@ export function createLegacyPool(o: LegacyPoolOptions): LegacyPool {
     pipeline,
     voter,
     voterCache,
+    heartbeat,
     web,
     api,
     async start() {
       const reset = await resetUserVoteBits(db, net);
       if (reset > 0) log.info({ users: reset, voteVersion }, 'vote bits reset to the default');
       voter?.start();
+      void heartbeat?.start();
       // Not awaited: the first snapshot of a large pool takes a second or two.
       void voterCache?.start();
       void housekeeping();
@@ -219,7 +226,74 @@ export function createLegacyPool(o: LegacyPoolOptions): LegacyPool {
     async stop() {
       if (timer !== undefined) clearInterval(timer);
       await voter?.stop();
+      await heartbeat?.stop();
       await voterCache?.stop();
     },
   };
+}
+
+/** writeVoterHeartbeat/removeVoterHeartbeat over `db` (or over a database opened later). */
+export function voterHeartbeatStore(db: Db | (() => Promise<Db>)): {
+  write(hb: Parameters<typeof writeVoterHeartbeat>[1]): Promise<void>;
+  remove(name: string): Promise<boolean>;
+} {
+  const get = typeof db === 'function' ? db : () => Promise.resolve(db);
+  return {
+    write: async (hb) => writeVoterHeartbeat(await get(), hb),
+    remove: async (name) => removeVoterHeartbeat(await get(), name),
+  };
+}
+
+/**
+ * /status's voters: every heartbeat in the database (serve's own voter and each `stakepool
+ * voter`), stale when older than VOTER_STALE_S. This process's voter is reported from memory
+ * when its row cannot be read.
+ */
+export async function voterStatuses(
+  db: Db,
+  own: PoolVoter | undefined,
+  ownName: string | undefined,
+  log: Logger,
+  nowS: number = Math.floor(Date.now() / 1000),
+): Promise<VoterStatus[]> {
+  const voters: VoterStatus[] = [];
+  try {
+    for (const hb of await listVoterHeartbeats(db)) {
+      const stale = nowS - hb.at > VOTER_STALE_S;
+      voters.push({
+        name: hb.name === ownName ? `${hb.name} (this process)` : hb.name,
+        running: !stale,
+        keyLoaded: true,
+        voteVersion: hb.voteVersion,
+        lastBlock: hb.lastBlock,
+        seenAt: hb.at,
+        startedAt: hb.startedAt,
+        stale,
+      });
+    }
+  } catch (err) {
+    log.warn({ err }, 'voter heartbeats unreadable; /status lists only this process');
+  }
+  if (own !== undefined && !voters.some((v) => v.name.startsWith(`${ownName} (`))) {
+    const last = own.lastBlock;
+    voters.unshift({
+      name: `${ownName ?? 'voter'} (this process)`,
+      running: own.running,
+      keyLoaded: true,
+      voteVersion: own.voteVersion,
+      lastBlock:
+        last === undefined
+          ? undefined
+          : {
+              height: last.height,
+              at: Math.floor(last.at / 1000),
+              ours: last.ours,
+              sent: last.sent,
+              duplicates: last.duplicates,
+              failed: last.failed,
+              ...(last.cacheAgeS === undefined ? {} : { cacheAgeS: last.cacheAgeS }),
+            },
+    });
+  }
+  return voters;
 }

@@ -14,7 +14,7 @@ Usage: stakepool <command> [options]
 Commands:
   serve [options]                run the pool: web (VSP API v3, pages, admin) and jobs
   voter [options]                the legacy pool's voter alone, next to its own dcrd
-  demo [--port=8800]             a simnet plus stakepool serving its VSP, no config (npm start)
+  demo [--port=8800]             a simnet plus stakepool serving both faces, no config (npm start)
   createdatabase <fee xpub>      create the database with the VSP fee xpub (vspadmin's)
   retirexpub <fee xpub>          retire the current fee xpub and start using a new one
   writeconfig [path]             write a default, commented config file

@@ -3,17 +3,18 @@
 // votes the pool's winning tickets; several voters (and serve's own) may run at once: the same
 // ticket gets the same vote from each, and dcrd keeps one. It keeps a snapshot of the votable
 // tickets in memory and in <datadir>/voter-cache.bin, and votes from it while the database is
-// down, from startup on if need be.
+// down, from startup on if need be. Its heartbeat row (pool.voter.<host:pid>) shows it on /status.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLogger, openDatabase } from '../context.ts';
 import { netParams } from '../dcr/params.ts';
 import { allVotablePoolTickets, votablePoolTickets } from '../db/pool-tickets.ts';
-import { poolVoteVersion } from '../legacy-context.ts';
+import { poolVoteVersion, voterHeartbeatStore } from '../legacy-context.ts';
 import { closeLogger } from '../log.ts';
 import { DcrdClient } from '../rpc/dcrd.ts';
 import { VOTER_CACHE_FILE, VotableCache } from '../voting/votable-cache.ts';
 import { createPoolVoter } from '../voting/pool-voter.ts';
+import { VoterHeartbeatWriter } from '../voting/voter-heartbeat.ts';
 import { loadCommandConfig } from './config-load.ts';
 import { deferredDatabase, isDatabaseMismatch } from './deferred-database.ts';
 
@@ -68,6 +69,7 @@ export async function voterCommand(argv: readonly string[]): Promise<number> {
       net,
       voteVersion: poolVoteVersion(net),
       log: log.child({ subsystem: 'voter' }),
+      onBlock: () => void heartbeat.beat(),
     });
   } catch (err) {
     dcrd.close();
@@ -75,6 +77,14 @@ export async function voterCommand(argv: readonly string[]): Promise<number> {
     throw err;
   }
   voter.start();
+  // Written through the deferred database: while it is down the write fails (logged) and the
+  // next beat tries again, so /status shows this voter as stale rather than gone.
+  const heartbeat = new VoterHeartbeatWriter({
+    voter,
+    store: voterHeartbeatStore(() => database.db()),
+    log: log.child({ subsystem: 'voter' }),
+  });
+  void heartbeat.start();
   // In the background: dcrd's first winners come after a block, and with the database down the
   // file is read within a few seconds (startupWaitMs).
   void cache.start();
@@ -94,6 +104,7 @@ export async function voterCommand(argv: readonly string[]): Promise<number> {
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
   await voter.stop();
+  await heartbeat.stop();
   await cache.stop();
   dcrd.close();
   await database.close();

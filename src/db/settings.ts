@@ -1,6 +1,7 @@
 // Small named values: the VSP's ed25519 signing key, the cookie secret, the last block the outcome
 // scanner reached, the network the database belongs to, one-off data-fix flags.
-import { engineOf, isPrimaryKeyViolation, nowSeconds } from './engine.ts';
+import { sql } from 'kysely';
+import { engineOf, isPrimaryKeyViolation, nowSeconds, toNumber } from './engine.ts';
 import type { Db } from './transaction.ts';
 
 export interface SettingsTable {
@@ -83,6 +84,30 @@ export async function setSettingIfAbsent(db: Db, name: string, value: string): P
   const stored = await getSetting(db, name);
   if (stored === undefined) throw new Error(`settings: ${name} vanished right after it was set`);
   return stored;
+}
+
+export interface SettingRow {
+  name: string;
+  value: string;
+  /** Unix seconds of the last write. */
+  updatedAt: number;
+}
+
+/** Every setting whose name starts with `prefix` (case-sensitive), sorted by name. */
+export async function listSettings(db: Db, prefix: string): Promise<SettingRow[]> {
+  checkName(prefix);
+  // '!' escapes LIKE's wildcards on all three engines (SQLite has no default escape character);
+  // MySQL's case-insensitive collation is undone by the startsWith filter below.
+  const pattern = `${prefix.replace(/[!%_]/g, (c) => `!${c}`)}%`;
+  const rows = await db
+    .selectFrom('settings')
+    .select(['name', 'value', 'updated_at'])
+    .where(sql<boolean>`name like ${pattern} escape '!'`)
+    .orderBy('name')
+    .execute();
+  return rows
+    .filter((r) => r.name.startsWith(prefix))
+    .map((r) => ({ name: r.name, value: r.value, updatedAt: toNumber(r.updated_at) }));
 }
 
 export async function deleteSetting(db: Db, name: string): Promise<boolean> {

@@ -82,6 +82,8 @@ export interface PoolVoterOptions {
   now?: () => number;
   /** Called once per vote after dcrd answered (metrics, benchmarks). */
   onVote?: (r: PoolVoteResult) => void;
+  /** Called after each block's winners were handled, once lastBlock is set (the heartbeat). */
+  onBlock?: (s: BlockVoteSummary) => void;
   /** Pauses before retrying a failed database lookup (default 100 ms, 500 ms, 2 s). */
   lookupRetryMs?: readonly number[];
   /**
@@ -278,6 +280,11 @@ export class PoolVoter {
       this.#o.fallback?.blockHandled?.();
     } catch (err) {
       this.#log.warn({ err: errorText(err) }, 'voter cache refresh could not start');
+    }
+    try {
+      this.#o.onBlock?.(summary);
+    } catch (err) {
+      this.#log.warn({ err: errorText(err) }, 'onBlock failed');
     }
     return summary;
   }

@@ -23,7 +23,8 @@ export function build(ctx: WebContext, options: BuildOptions = {}): FastifyInsta
       ? Fastify({ logger: false, trustProxy: options.trustProxy ?? false })
       : Fastify({ loggerInstance: ctx.log, trustProxy: options.trustProxy ?? false });
   const resolved = resolveContext(ctx, app.log);
-  void app.register(vspApi(resolved, options.vspApi), { prefix: '/api/v3' });
+  // A legacy-only pool (vsp=0) serves no /api/v3: nothing would vote the tickets it registered.
+  if (ctx.vsp !== false) void app.register(vspApi(resolved, options.vspApi), { prefix: '/api/v3' });
   // Prefix /api: its 404 answers every other /api path the way dcrstakepool did.
   if (ctx.poolApi !== undefined) void app.register(poolApi(ctx.poolApi), { prefix: '/api' });
   void app.register(pages(resolvePages(resolved, ctx.site, ctx.admin, ctx.pool)));

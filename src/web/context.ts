@@ -54,6 +54,13 @@ export interface WebContext {
   pool?: PoolContext;
   /** The legacy pool's /api/v1 and /api/v2; not served without it. */
   poolApi?: PoolApiDeps;
+  /**
+   * [vsp] The VSP face: /api/v3 and the home page's VSP section. Default true; false for a
+   * legacy-only pool, which has no VSP voting wallets behind an API.
+   */
+  vsp?: boolean;
+  /** [poollink] The pool's support link (forum, chat), shown on the home page; '' none. */
+  poolLink?: string;
 }
 
 export const DEFAULT_MAX_VOTE_CHANGE_RECORDS = 10;

@@ -117,7 +117,8 @@ describe('api stats', () => {
       PoolSize: 40960,
       ProportionLive: 4 / 40960,
       ProportionMissed: 1 / 4,
-      Revoked: 1,
+      // Missed + expired (all revoked automatically since DCP-0009) + an old 'revoked' row.
+      Revoked: 3,
       TotalSubsidy: Number(subsidy) / 1e8,
       Voted: 3,
       Network: 'testnet3',

@@ -76,7 +76,56 @@ describe('pool admin pages', () => {
       voters: [],
     };
     const down = textOf((await admin.get('/status')).body);
-    assert.ok(down.includes('No voter is running'));
+    assert.ok(down.includes('No voter has reported to the database'));
+    // Separate `stakepool voter`s, from their heartbeats: one current (voting from its cache
+    // while the database was down), one stale.
+    const at = 1_700_000_000;
+    h.status.report = {
+      dcrd: [{ host: 'h', connected: true, bestBlockHeight: 5000 }],
+      voters: [
+        {
+          name: 'voter-a:4242',
+          running: true,
+          keyLoaded: true,
+          voteVersion: 12,
+          seenAt: at,
+          stale: false,
+          lastBlock: {
+            height: 4998,
+            at,
+            ours: 3,
+            sent: 1,
+            duplicates: 2,
+            failed: 0,
+            cacheAgeS: 75,
+          },
+        },
+        {
+          name: 'voter-b:7',
+          running: false,
+          keyLoaded: true,
+          voteVersion: 1,
+          seenAt: at - 900,
+          stale: true,
+        },
+      ],
+    };
+    const seen = textOf((await admin.get('/status')).body);
+    assert.ok(!seen.includes('No voter has reported'), seen);
+    assert.ok(seen.includes('voter-a:4242'));
+    assert.ok(seen.includes('3 ours, 1 sent, 2 duplicate'));
+    assert.ok(seen.includes('voted from the voter cache (75 s old)'));
+    assert.ok(seen.includes('voter-b:7'));
+    assert.ok(seen.includes('stale'));
+    h.status.report = {
+      dcrd: [{ host: 'h', connected: true, bestBlockHeight: 5000 }],
+      voters: [{ name: 'voter-b:7', running: false, keyLoaded: true, voteVersion: 1, stale: true }],
+    };
+    assert.ok(
+      textOf((await admin.get('/status')).body).includes(
+        'No voter has reported in the last 10 minutes',
+      ),
+    );
     h.status.fail = true;
     try {
       assert.ok(textOf((await admin.get('/status')).body).includes('The status check failed'));

@@ -18,6 +18,7 @@ import { getWebSession } from '../../../src/db/web-sessions.ts';
 import { createMailer } from '../../../src/pool/mailer.ts';
 import { hashUserPassword } from '../../../src/pool/password.ts';
 import { build } from '../../../src/web/app.ts';
+import type { WebContext } from '../../../src/web/context.ts';
 import type { PoolContext } from '../../../src/web/plugins/site.ts';
 import { startSmtpSink } from '../../helpers/smtp-sink.ts';
 import type { SinkMessage, SmtpSink } from '../../helpers/smtp-sink.ts';
@@ -51,6 +52,8 @@ export interface PoolHarnessOptions {
   pool?: Partial<PoolContext>;
   /** Another SMTP sink (shared across harnesses of one file). */
   smtp?: SmtpSink;
+  /** Other WebContext fields (vsp, poolLink). */
+  web?: Partial<WebContext>;
 }
 
 /**
@@ -110,6 +113,7 @@ export async function poolHarness(opts: PoolHarnessOptions = {}): Promise<PoolHa
     sleep: () => Promise.resolve(),
     site: { supportEmail: 'support@example.org', legacyPool: true },
     pool,
+    ...opts.web,
   });
   await app.ready();
   return {

@@ -15,6 +15,7 @@ import type {
 } from '../../../src/web/routes/pool/pages-context.ts';
 import { NET } from '../fixtures.ts';
 import { loggedIn, poolHarness, verifiedUser } from './harness.ts';
+import type { PoolHarnessOptions } from './harness.ts';
 import type { Client, PoolHarness } from './harness.ts';
 import { FakePoolDcrd, insertTestTicket, testPoolKeys } from './legacy-fixtures.ts';
 import type { TestTicket } from './legacy-fixtures.ts';
@@ -95,7 +96,12 @@ export interface PagesHarness extends PoolHarness {
 }
 
 export async function pagesHarness(
-  o: { maxVotedTickets?: number; adminIps?: string[]; pool?: Partial<PoolContext> } = {},
+  o: {
+    maxVotedTickets?: number;
+    adminIps?: string[];
+    pool?: Partial<PoolContext>;
+    web?: PoolHarnessOptions['web'];
+  } = {},
 ): Promise<PagesHarness> {
   const dcrd = new FakePoolDcrd({
     height: 5000,
@@ -121,7 +127,10 @@ export async function pagesHarness(
     ...(o.maxVotedTickets !== undefined ? { maxVotedTickets: o.maxVotedTickets } : {}),
     status,
   };
-  const h = await poolHarness({ pool: { ...o.pool, pages } });
+  const h = await poolHarness({
+    pool: { ...o.pool, pages },
+    ...(o.web === undefined ? {} : { web: o.web }),
+  });
   const stats = new PoolStatsCache({
     store: dbPoolStatsStore(h.database.db),
     dcrd,

@@ -189,6 +189,10 @@ describe('pool page /tickets', () => {
     });
     assert.ok(page.value.includes('cd'.repeat(32)));
     assert.ok(!page.value.includes('dcrdata'));
+    // Revocations are recorded as missed or expired (DCP-0009): an empty 'revoked' tab is left
+    // out; the others show even when empty.
+    assert.ok(!page.value.includes('group=revoked'));
+    assert.ok(page.value.includes('Expired (0)'));
   });
 });
 

@@ -41,8 +41,16 @@ export interface VoterStatus {
         sent: number;
         duplicates: number;
         failed: number;
+        /** Set when the winners came from the voter cache (database down): its age. */
+        cacheAgeS?: number;
       }
     | undefined;
+  /** Unix seconds of its last heartbeat in the database; undefined when read from memory. */
+  seenAt?: number;
+  /** Unix seconds it started (from its heartbeat). */
+  startedAt?: number;
+  /** No heartbeat for 10 minutes: it died without a clean stop, or cannot reach the database. */
+  stale?: boolean;
 }
 
 export interface PoolStatusReport {

@@ -36,24 +36,42 @@ function dcrdRow(d: DcrdNodeStatus): SafeHtml {
   </tr>`;
 }
 
+function lastBlockCell(b: NonNullable<VoterStatus['lastBlock']>): SafeHtml {
+  return html`block ${count(b.height)} at ${dateTime(b.at)}: ${b.ours} ours, ${b.sent} sent,
+  ${b.duplicates} duplicate,
+  ${b.failed === 0 ? '0 failed' : flag(false, '', `${b.failed} failed`)}${
+    b.cacheAgeS !== undefined &&
+    html`;
+    ${flag(false, '', `database unreachable, voted from the voter cache (${count(b.cacheAgeS)} s old)`)}`
+  }`;
+}
+
 function voterRow(v: VoterStatus, voteVersion: number): SafeHtml {
-  const healthy = v.running && v.keyLoaded && v.voteVersion === voteVersion;
+  const healthy = v.running && v.keyLoaded && v.voteVersion === voteVersion && v.stale !== true;
   const b = v.lastBlock;
   return html`<tr class="${healthy ? '' : 'row-bad'}">
     <td>${v.name}</td>
-    <td>${flag(v.running)}</td>
+    <td>${v.stale === true ? flag(false, '', 'stale') : flag(v.running)}</td>
     <td>${flag(v.keyLoaded, 'loaded', 'missing')}</td>
     <td>${flag(v.voteVersion === voteVersion, String(v.voteVersion), String(v.voteVersion))}</td>
-    <td>
-      ${
-        b === undefined
-          ? '—'
-          : html`block ${count(b.height)} at ${dateTime(b.at)}: ${b.ours} ours, ${b.sent} sent,
-            ${b.duplicates} duplicate,
-            ${b.failed === 0 ? '0 failed' : flag(false, '', `${b.failed} failed`)}`
-      }
-    </td>
+    <td>${v.seenAt === undefined ? '—' : dateTime(v.seenAt)}</td>
+    <td>${b === undefined ? '—' : lastBlockCell(b)}</td>
   </tr>`;
+}
+
+function votersNote(voters: readonly VoterStatus[]): SafeHtml {
+  if (voters.length === 0) {
+    return html`<p class="error">
+      No voter has reported to the database: neither this server nor a <code>stakepool voter</code>
+      seems to be voting the pool's tickets.
+    </p>`;
+  }
+  if (voters.every((x) => x.stale === true || !x.running)) {
+    return html`<p class="error">
+      No voter has reported in the last 10 minutes: winning tickets may not be voted.
+    </p>`;
+  }
+  return html``;
 }
 
 export function statusPage(v: StatusView): SafeHtml {
@@ -86,23 +104,28 @@ export function statusPage(v: StatusView): SafeHtml {
             </section>
             <section>
               <h2>Voters</h2>
+              <p>
+                Every voter (this server's and each <code>stakepool voter</code>) writes a heartbeat
+                to the database at least once a minute; one silent for 10 minutes is stale.
+              </p>
+              ${votersNote(r.voters)}
               ${
-                r.voters.length === 0
-                  ? html`<p class="error">No voter is running: winning tickets are not voted.</p>`
-                  : html`<table>
-                      <thead>
-                        <tr>
-                          <th>Voter</th>
-                          <th>Running</th>
-                          <th>Voting key</th>
-                          <th>Vote version</th>
-                          <th>Last block</th>
-                        </tr>
-                      </thead>
-                      <tbody>
-                        ${r.voters.map((x) => voterRow(x, v.voteVersion))}
-                      </tbody>
-                    </table>`
+                r.voters.length > 0 &&
+                html`<table>
+                  <thead>
+                    <tr>
+                      <th>Voter</th>
+                      <th>Running</th>
+                      <th>Voting key</th>
+                      <th>Vote version</th>
+                      <th>Last heartbeat</th>
+                      <th>Last block</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    ${r.voters.map((x) => voterRow(x, v.voteVersion))}
+                  </tbody>
+                </table>`
               }
             </section>`
     }

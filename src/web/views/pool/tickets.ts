@@ -50,10 +50,20 @@ export interface TicketsView extends Omit<PoolPageView, 'title' | 'current'> {
   supportEmail: string;
 }
 
+/**
+ * Since automatic revocations (DCP-0009) every revocation is recorded as 'missed' or 'expired', so
+ * the 'revoked' group stays empty: its tab appears only if it has tickets (written by an older
+ * version) or is the one asked for.
+ */
+const shownTab =
+  (v: TicketsView) =>
+  (g: PoolTicketGroup): boolean =>
+    g !== 'revoked' || v.counts.revoked > 0 || v.group === 'revoked';
+
 function tabs(v: TicketsView): SafeHtml {
   return html`<nav class="admin-nav" aria-label="Ticket groups">
     <ul>
-      ${TICKET_GROUP_ORDER.map(
+      ${TICKET_GROUP_ORDER.filter(shownTab(v)).map(
         (g) =>
           html`<li>
             <a href="/tickets?group=${g}" ${g === v.group ? html` aria-current="page"` : ''}

@@ -37,7 +37,11 @@ export async function getStats(
     PoolSize: s.poolSize,
     ProportionLive: s.proportionLive,
     ProportionMissed: s.proportionMissed,
-    Revoked: t.revoked,
+    // dcrwallet's getstakeinfo counted revoked tickets here. Since automatic revocations
+    // (DCP-0009) every missed and expired ticket is revoked in the block that misses or expires
+    // it, so that is what a current wallet would report; our own 'revoked' outcome is only
+    // kept for rows an older version wrote.
+    Revoked: t.missed + t.expired + t.revoked,
     TotalSubsidy: toCoin(s.totalSubsidy),
     Voted: t.voted,
     Network: deps.net.name,
