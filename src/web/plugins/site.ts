@@ -210,7 +210,8 @@ export function siteView(deps: PagesDeps): SiteView {
     vspClosed: ctx.config.vspClosed,
     vspClosedMsg: ctx.config.vspClosed ? ctx.config.vspClosedMsg : '',
     supportEmail: site.supportEmail,
-    pubKey: ctx.serverKey.publicKeyBase64,
+    // A legacy-only pool (vsp=0) has no VSP key to pin.
+    pubKey: ctx.vsp === false ? '' : ctx.serverKey.publicKeyBase64,
   };
 }
 

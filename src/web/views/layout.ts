@@ -111,8 +111,12 @@ export function layout(page: PageView, body: HtmlValue): SafeHtml {
                     : html`<a href="mailto:${site.supportEmail}">${site.supportEmail}</a>`
                 }
               </dd>
-              <dt>VSP public key</dt>
-              <dd><code class="break">${site.pubKey}</code></dd>
+              ${
+                site.pubKey === ''
+                  ? ''
+                  : html`<dt>VSP public key</dt>
+                      <dd><code class="break">${site.pubKey}</code></dd>`
+              }
             </dl>
           </div>
         </footer>

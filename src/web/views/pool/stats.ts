@@ -80,7 +80,7 @@ export function statsPage(v: StatsView): SafeHtml {
               ${stat('Voted', count(s.tickets.voted))}
               ${stat('Missed', count(s.tickets.missed), percent(s.proportionMissed))}
               ${stat('Expired', count(s.tickets.expired))}
-              ${stat('Revoked', count(s.tickets.revoked))}
+              ${stat('Revoked', count(s.tickets.revoked + s.tickets.missed + s.tickets.expired))}
               ${stat('Invalid (not voted)', count(s.tickets.invalid))}
               ${stat('Vote rewards earned', dcr(s.totalSubsidy))}
               ${stat('Accounts', count(s.users.total))}
