@@ -137,7 +137,7 @@ try {
   process.stdout.write(
     `seeded ${TICKETS.toLocaleString('en-US')} live pool tickets of ${USERS} users in ` +
       `${(seedMs / 1000).toFixed(1)} s (${(generateMs / 1000).toFixed(1)} s building tickets; ` +
-      `SQLite file, migrations 001–002, src/db repositories)\n`,
+      `SQLite file, src/db repositories)\n`,
   );
 
   // ----- the voter, fed through its event like DcrdClient does -----
