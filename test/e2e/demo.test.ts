@@ -8,60 +8,23 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createDatabase } from '../../src/db/index.ts';
-import { getWebSession } from '../../src/db/web-sessions.ts';
 import { decredCacheDir } from '../../src/simnet/binaries.ts';
 import type { SimnetState } from '../../src/simnet/harness.ts';
 import { freePort } from '../../src/simnet/ports.ts';
 import { commandLine, stopPid } from '../../src/simnet/processes.ts';
+import { HttpBrowser, csrfOf } from './http-browser.ts';
 
 /** The first run without a snapshot builds the chain (about 3 minutes). */
 const STARTUP_MS = 480_000;
 const STEP_MS = 60_000;
 const EMAIL = 'demo-user@example.invalid';
 const PASSWORD = 'correct horse battery';
-
-/** A browser-like client over real HTTP that keeps the `session` cookie. */
-class Browser {
-  cookie: string | undefined;
-  constructor(readonly base: string) {}
-
-  async request(method: 'GET' | 'POST', path: string, fields?: Record<string, string>) {
-    const res = await fetch(new URL(path, this.base), {
-      method,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(STEP_MS),
-      headers: {
-        ...(this.cookie === undefined ? {} : { cookie: this.cookie }),
-        ...(fields === undefined ? {} : { 'content-type': 'application/x-www-form-urlencoded' }),
-      },
-      ...(fields === undefined ? {} : { body: new URLSearchParams(fields).toString() }),
-    });
-    for (const c of res.headers.getSetCookie()) {
-      const pair = c.split(';', 1)[0] ?? '';
-      if (pair.startsWith('session=')) this.cookie = pair === 'session=' ? undefined : pair;
-    }
-    return { status: res.status, location: res.headers.get('location'), body: await res.text() };
-  }
-  get(path: string) {
-    return this.request('GET', path);
-  }
-  post(path: string, fields: Record<string, string>) {
-    return this.request('POST', path, fields);
-  }
-}
-
-function csrfOf(body: string): string {
-  const m = /name="csrf" value="([^"]+)"/.exec(body);
-  assert.ok(m?.[1] !== undefined, 'the page has a CSRF token');
-  return m[1];
-}
 
 /** The first printed line matching `re` (a command to copy), trimmed. */
 function printedLine(out: string, re: RegExp): string {
@@ -167,7 +130,7 @@ describe('e2e: npm start (stakepool demo) serves both faces', { timeout: 900_000
   });
 
   it('serves the home page, the legacy pages and both APIs on one origin', async () => {
-    const b = new Browser(url);
+    const b = new HttpBrowser(url, STEP_MS);
     const home = await b.get('/');
     assert.equal(home.status, 200);
     assert.ok(home.body.includes('href="/register"'), 'the home page links to /register');
@@ -189,22 +152,15 @@ describe('e2e: npm start (stakepool demo) serves both faces', { timeout: 900_000
   });
 
   it('takes the printed legacy steps: register, the printed email link, address, purchase', async () => {
-    const b = new Browser(url);
+    const b = new HttpBrowser(url, STEP_MS);
     const first = await b.get('/register');
-    // White box: the captcha's digits are in the server-side session (the image draws them).
-    const sessionId = (b.cookie ?? '').slice('session='.length);
     const database = createDatabase({
       engine: 'sqlite',
       sqlitePath: join(runDir, 'stakepool', 'data', 'simnet', 'stakepool.db'),
     });
     let digits: string | undefined;
     try {
-      const session = await getWebSession(
-        database.db,
-        createHash('sha256').update(sessionId).digest('hex'),
-        Math.floor(Date.now() / 1000),
-      );
-      digits = (session?.data.captcha as { digits?: string } | undefined)?.digits;
+      digits = await b.captchaDigits(database.db);
     } finally {
       await database.close();
     }

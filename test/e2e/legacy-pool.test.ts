@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,12 +27,12 @@ import { getPoolTicket } from '../../src/db/pool-tickets.ts';
 import type { PoolTicket } from '../../src/db/pool-tickets.ts';
 import { getPoolUserByEmail } from '../../src/db/pool-users.ts';
 import type { PoolUser } from '../../src/db/pool-users.ts';
-import { getWebSession } from '../../src/db/web-sessions.ts';
 import { Simnet } from '../../src/simnet/harness.ts';
 import { freePort } from '../../src/simnet/ports.ts';
 import { ticketField } from '../../src/web/views/pool/admintickets.ts';
 import { startSmtpSink } from '../helpers/smtp-sink.ts';
 import type { SmtpSink } from '../helpers/smtp-sink.ts';
+import { HttpBrowser, csrfOf } from './http-browser.ts';
 
 const net = netParams('simnet');
 const EMAIL = 'buyer@example.invalid';
@@ -40,41 +40,6 @@ const PASSWORD = 'correct horse battery';
 const POOL_FEE = 7.5;
 /** maxtreasuryspend "yes" (0x0004 in its mask 0x0006) plus the previous block's approval. */
 const USER_VOTE_BITS = 0x0005;
-
-/** A browser-like client over real HTTP that keeps the `session` cookie. */
-class Browser {
-  cookie: string | undefined;
-  constructor(readonly base: string) {}
-
-  async request(method: 'GET' | 'POST', path: string, fields?: Record<string, string>) {
-    const res = await fetch(`${this.base}${path}`, {
-      method,
-      redirect: 'manual',
-      headers: {
-        ...(this.cookie === undefined ? {} : { cookie: this.cookie }),
-        ...(fields === undefined ? {} : { 'content-type': 'application/x-www-form-urlencoded' }),
-      },
-      ...(fields === undefined ? {} : { body: new URLSearchParams(fields).toString() }),
-    });
-    for (const c of res.headers.getSetCookie()) {
-      const pair = c.split(';', 1)[0] ?? '';
-      if (pair.startsWith('session=')) this.cookie = pair === 'session=' ? undefined : pair;
-    }
-    return { status: res.status, location: res.headers.get('location'), body: await res.text() };
-  }
-  get(path: string) {
-    return this.request('GET', path);
-  }
-  post(path: string, fields: Record<string, string>) {
-    return this.request('POST', path, fields);
-  }
-}
-
-function csrfOf(body: string): string {
-  const m = /name="csrf" value="([^"]+)"/.exec(body);
-  assert.ok(m?.[1] !== undefined, 'the page has a CSRF token');
-  return m[1];
-}
 
 describe('e2e: the legacy pool on a real simnet', { timeout: 1_200_000 }, () => {
   let sim: Simnet;
@@ -155,17 +120,10 @@ describe('e2e: the legacy pool on a real simnet', { timeout: 1_200_000 }, () => 
   });
 
   it('registers with the captcha and the emailed link, logs in, and gets a multisig address', async () => {
-    const b = new Browser(url);
+    const b = new HttpBrowser(url);
     const first = await b.get('/register');
     assert.equal(first.status, 200);
-    // White box: the captcha's digits are in the server-side session (the image draws them).
-    const id = (b.cookie ?? '').slice('session='.length);
-    const session = await getWebSession(
-      ctx.database.db,
-      createHash('sha256').update(id).digest('hex'),
-      Math.floor(Date.now() / 1000),
-    );
-    const digits = (session?.data.captcha as { digits?: string } | undefined)?.digits;
+    const digits = await b.captchaDigits(ctx.database.db);
     assert.ok(digits !== undefined, 'a captcha was issued');
     const solved = await b.post('/verifyhuman', {
       csrf: csrfOf(first.body),
@@ -261,7 +219,7 @@ describe('e2e: the legacy pool on a real simnet', { timeout: 1_200_000 }, () => 
   });
 
   it('lets an admin add the low-fee ticket on /admintickets', async () => {
-    const b = new Browser(url);
+    const b = new HttpBrowser(url);
     const login = await b.get('/login');
     await b.post('/login', { csrf: csrfOf(login.body), email: EMAIL, password: PASSWORD });
     const page = await b.get('/admintickets');
@@ -321,7 +279,7 @@ describe('e2e: the legacy pool on a real simnet', { timeout: 1_200_000 }, () => 
   });
 
   it('shows the tickets voted on /tickets, and the v1 API answers with the user token', async () => {
-    const b = new Browser(url);
+    const b = new HttpBrowser(url);
     const login = await b.get('/login');
     await b.post('/login', { csrf: csrfOf(login.body), email: EMAIL, password: PASSWORD });
     const page = await b.get('/tickets?group=voted');
