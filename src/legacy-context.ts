@@ -25,7 +25,7 @@ import type { DcrdClient } from './rpc/dcrd.ts';
 import { createPoolVoter } from './voting/pool-voter.ts';
 import { VOTER_CACHE_FILE, VotableCache } from './voting/votable-cache.ts';
 import type { PoolVoter } from './voting/pool-voter.ts';
-import { VoterHeartbeatWriter } from './voting/voter-heartbeat.ts';
+import { VoterHeartbeatWriter, lastBlockReport } from './voting/voter-heartbeat.ts';
 import { agendasFor, currentVoteVersion } from './vsp/agendas.ts';
 import type { PoolContext } from './web/plugins/site.ts';
 import type { PoolApiDeps } from './web/routes/api/v1/deps.ts';
@@ -275,24 +275,12 @@ export async function voterStatuses(
     log.warn({ err }, 'voter heartbeats unreadable; /status lists only this process');
   }
   if (own !== undefined && !voters.some((v) => v.name.startsWith(`${ownName} (`))) {
-    const last = own.lastBlock;
     voters.unshift({
       name: `${ownName ?? 'voter'} (this process)`,
       running: own.running,
       keyLoaded: true,
       voteVersion: own.voteVersion,
-      lastBlock:
-        last === undefined
-          ? undefined
-          : {
-              height: last.height,
-              at: Math.floor(last.at / 1000),
-              ours: last.ours,
-              sent: last.sent,
-              duplicates: last.duplicates,
-              failed: last.failed,
-              ...(last.cacheAgeS === undefined ? {} : { cacheAgeS: last.cacheAgeS }),
-            },
+      lastBlock: lastBlockReport(own.lastBlock),
     });
   }
   return voters;

@@ -33,6 +33,22 @@ export interface VoterHeartbeatOptions {
   log?: JobLog;
 }
 
+/** What a heartbeat and /status say of the voter's last block (its time in unix seconds). */
+export function lastBlockReport(
+  b: HeartbeatVoter['lastBlock'],
+): VoterHeartbeat['lastBlock'] | undefined {
+  if (b === undefined) return undefined;
+  return {
+    height: b.height,
+    at: Math.floor(b.at / 1000),
+    ours: b.ours,
+    sent: b.sent,
+    duplicates: b.duplicates,
+    failed: b.failed,
+    ...(b.cacheAgeS === undefined ? {} : { cacheAgeS: b.cacheAgeS }),
+  };
+}
+
 export function defaultVoterName(): string {
   return `${hostname()}:${process.pid}`;
 }
@@ -64,18 +80,8 @@ export class VoterHeartbeatWriter {
       at: Math.floor(this.#now() / 1000),
       voteVersion: v.voteVersion,
     };
-    const b = v.lastBlock;
-    if (b !== undefined) {
-      hb.lastBlock = {
-        height: b.height,
-        at: Math.floor(b.at / 1000),
-        ours: b.ours,
-        sent: b.sent,
-        duplicates: b.duplicates,
-        failed: b.failed,
-        ...(b.cacheAgeS === undefined ? {} : { cacheAgeS: b.cacheAgeS }),
-      };
-    }
+    const b = lastBlockReport(v.lastBlock);
+    if (b !== undefined) hb.lastBlock = b;
     return hb;
   }
 
