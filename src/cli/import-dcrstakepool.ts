@@ -2,8 +2,6 @@
 // LowFeeTicket) into stakepool's own database. Re-running it changes nothing; a user that exists
 // with other data is reported and left alone unless --overwrite. The source is only read (see
 // dcrstakepool-source.ts).
-import { readFileSync } from 'node:fs';
-import { readIni } from '../config/index.ts';
 import { openDatabase, createLogger } from '../context.ts';
 import { isUniqueViolation, nowSeconds, toNumber } from '../db/engine.ts';
 import {
@@ -27,16 +25,9 @@ import {
   splitDuplicateEmails,
   userDifferences,
 } from '../pool/import.ts';
-import type {
-  DuplicateUser,
-  ImportedLowFeeTicket,
-  ImportedUser,
-  RejectedRow,
-  UserField,
-} from '../pool/import.ts';
+import type { ImportedLowFeeTicket, ImportedUser, UserField } from '../pool/import.ts';
 import { loadCommandConfig } from './config-load.ts';
 import {
-  checkPort,
   DcrstakepoolSourceError,
   describeSource,
   readSource,
@@ -44,11 +35,19 @@ import {
   sourceDb,
 } from './dcrstakepool-source.ts';
 import type { DcrstakepoolDbOptions } from './dcrstakepool-source.ts';
+import { IMPORT_USAGE, parseImportArgs } from './import-args.ts';
+import type { ImportArgs } from './import-args.ts';
+import { formatImportReport } from './import-report.ts';
+import type { ImportReport } from './import-report.ts';
 import { createProgress } from './progress.ts';
 import type { Progress } from './progress.ts';
 
 export { DcrstakepoolSourceError, sourceDb } from './dcrstakepool-source.ts';
 export type { DcrstakepoolDbOptions } from './dcrstakepool-source.ts';
+export { dbOptionsFromConfigFile, IMPORT_USAGE, parseImportArgs } from './import-args.ts';
+export type { ImportArgs } from './import-args.ts';
+export { formatImportReport } from './import-report.ts';
+export type { ImportReport, UserConflict, UserDifference } from './import-report.ts';
 
 export interface ImportOptions {
   /** Our database, already opened and migrated. */
@@ -59,56 +58,6 @@ export interface ImportOptions {
   overwrite?: boolean;
   /** Makes a progress bar for each phase; none by default. */
   progress?: (label: string, total: number) => Progress;
-}
-
-/** A user left as the target has it, in part or whole. */
-export interface UserDifference {
-  id: number;
-  email: string;
-  /** Fields that differ and were kept because --overwrite was not given. */
-  fields: UserField[];
-  /** The target has another multisig address, which is never replaced. */
-  multisigKept: boolean;
-}
-
-export interface UserConflict {
-  id: number;
-  email: string;
-  reason: string;
-}
-
-export interface ImportReport {
-  /** The source, without its password. */
-  source: string;
-  users: {
-    read: number;
-    created: number;
-    unchanged: number;
-    updated: { id: number; fields: UserField[] }[];
-    differing: UserDifference[];
-    duplicates: DuplicateUser[];
-    conflicts: UserConflict[];
-    rejected: RejectedRow[];
-    warnings: { id: number; message: string }[];
-  };
-  lowFeeTickets: {
-    read: number;
-    created: number;
-    unchanged: number;
-    updated: number;
-    differing: { ticketHash: string; fields: ('addedBy' | 'createdAt')[] }[];
-    rejected: RejectedRow[];
-  };
-  /** What is deliberately not copied: live sessions and emailed tokens. */
-  notCarriedOver: {
-    sessions: number;
-    emailChanges: number;
-    passwordResets: number;
-    /** Unverified users: their emailed verification links no longer work. */
-    pendingVerifications: number;
-  };
-  /** The chain follower's scan point, lowered so it finds the imported users' tickets. */
-  scanPoint: { from: number | undefined; to: number } | undefined;
 }
 
 type ScanPoint = { from: number | undefined; to: number };
@@ -403,204 +352,6 @@ export async function importDcrstakepool(options: ImportOptions): Promise<Import
     ticketBar.done();
   }
   return report;
-}
-
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
-
-/** The report as the command prints it: a summary line per table, then the details. */
-export function formatImportReport(r: ImportReport): string {
-  const lines: string[] = [`imported from ${r.source}`];
-  const u = r.users;
-  const userParts = [
-    `${u.created} created`,
-    `${u.unchanged} unchanged`,
-    ...(u.updated.length > 0 ? [`${u.updated.length} updated`] : []),
-    ...(u.differing.length > 0 ? [`${u.differing.length} differ (kept as they are)`] : []),
-    ...(u.duplicates.length > 0 ? [`${u.duplicates.length} duplicate email (skipped)`] : []),
-    ...(u.conflicts.length > 0 ? [`${u.conflicts.length} conflicting (skipped)`] : []),
-    ...(u.rejected.length > 0 ? [`${u.rejected.length} invalid (skipped)`] : []),
-  ];
-  lines.push(`users: ${u.read} read: ${userParts.join(', ')}`);
-  for (const x of u.updated) lines.push(`  user ${x.id}: updated ${x.fields.join(', ')}`);
-  for (const x of u.differing) {
-    if (x.fields.length > 0) {
-      lines.push(
-        `  user ${x.id} <${x.email}>: differs in ${x.fields.join(', ')}; kept (--overwrite replaces)`,
-      );
-    }
-    if (x.multisigKept) {
-      lines.push(
-        `  user ${x.id} <${x.email}>: has another multisig address here; kept (never replaced)`,
-      );
-    }
-  }
-  for (const x of u.duplicates) {
-    lines.push(
-      `  user ${x.id} <${x.email}>: skipped, same email as user ${x.keptId}` +
-        (x.hasMultisig ? ' (it has a multisig address: its tickets will not be voted)' : ''),
-    );
-  }
-  for (const x of u.conflicts) lines.push(`  user ${x.id} <${x.email}>: skipped, ${x.reason}`);
-  for (const x of u.rejected) lines.push(`  user ${x.id ?? '?'}: skipped, ${x.reason}`);
-  for (const x of u.warnings) lines.push(`  user ${x.id}: ${x.message}`);
-
-  const t = r.lowFeeTickets;
-  const ticketParts = [
-    `${t.created} created`,
-    `${t.unchanged} unchanged`,
-    ...(t.updated > 0 ? [`${t.updated} updated`] : []),
-    ...(t.differing.length > 0 ? [`${t.differing.length} differ (kept as they are)`] : []),
-    ...(t.rejected.length > 0 ? [`${t.rejected.length} invalid (skipped)`] : []),
-  ];
-  lines.push(`low-fee tickets: ${t.read} read: ${ticketParts.join(', ')}`);
-  for (const x of t.differing) {
-    lines.push(`  ticket ${x.ticketHash}: differs in ${x.fields.join(', ')}; kept`);
-  }
-  for (const x of t.rejected) lines.push(`  LowFeeTicketID ${x.id ?? '?'}: skipped, ${x.reason}`);
-
-  const n = r.notCarriedOver;
-  lines.push(
-    `not carried over: ${plural(n.sessions, 'session')} (users log in again); ` +
-      `${plural(n.passwordResets, 'password reset')} and ${plural(n.emailChanges, 'email change')} ` +
-      'in progress (to be asked for again); ' +
-      `${plural(n.pendingVerifications, 'unverified user')} (must ask for a new verification link)`,
-  );
-  if (r.scanPoint !== undefined) {
-    const { from, to } = r.scanPoint;
-    lines.push(
-      `pool scan point ${from === undefined ? 'set' : `moved back from block ${from}`} to block ` +
-        `${to}: the chain follower looks for the imported users' tickets from there`,
-    );
-  }
-  return `${lines.join('\n')}\n`;
-}
-
-export const IMPORT_USAGE = `Usage: stakepool import-dcrstakepool --from=<source> [--overwrite] [config options]
-
-Copies a dcrstakepool MySQL/MariaDB database (users with their password hashes, multisig
-scripts, vote bits and API tokens; low-fee tickets) into stakepool's configured database.
-Running it again changes nothing. Sessions and emailed tokens are not carried over.
-
-Source (read only):
-  --from=mysql://user:password@host:port/dbname   the dcrstakepool database
-  --from=/path/to/dcrstakepool.conf               read dbhost, dbport, dbname, dbuser and
-                                                   dbpassword from dcrstakepool's config
-  --from-dbhost, --from-dbport, --from-dbname, --from-dbuser, --from-dbpassword
-                                                   dcrstakepool's options given one by one
-                                                   (they override the file's)
-Options:
-  --overwrite     replace users and low-fee tickets that exist here with other data (a stored
-                  multisig address is never replaced)
-  -h, --help      show this message
-The target is stakepool's own database, from its config file, environment and flags (-C file,
---database, --databaseurl, --dbfile, …).
-`;
-
-export interface ImportArgs {
-  from: string | DcrstakepoolDbOptions | undefined;
-  overwrite: boolean;
-  help: boolean;
-  /** Everything else: the target's config flags and operands. */
-  rest: string[];
-}
-
-const FROM_DB_FLAGS: Record<string, keyof DcrstakepoolDbOptions> = {
-  'from-dbhost': 'dbHost',
-  'from-dbport': 'dbPort',
-  'from-dbname': 'dbName',
-  'from-dbuser': 'dbUser',
-  'from-dbpassword': 'dbPassword',
-};
-
-function parsePort(raw: string, field: string): number {
-  if (!/^\d+$/.test(raw)) throw new TypeError(`${field}: not a port number`);
-  return checkPort(Number(raw), field);
-}
-
-/** dbhost … dbpassword from a dcrstakepool.conf (its other options are not needed here). */
-export function dbOptionsFromConfigFile(path: string, text?: string): DcrstakepoolDbOptions {
-  let content = text;
-  if (content === undefined) {
-    try {
-      content = readFileSync(path, 'utf8');
-    } catch (err) {
-      throw new TypeError(`from: cannot read ${path}: ${reasonOf(err)}`, { cause: err });
-    }
-  }
-  const out: DcrstakepoolDbOptions = {};
-  // readIni knows dcrstakepool's names; problems with options other than these do not matter.
-  for (const a of readIni(content, path).assignments) {
-    if (a.key === 'dbHost') out.dbHost = a.raw;
-    else if (a.key === 'dbName') out.dbName = a.raw;
-    else if (a.key === 'dbUser') out.dbUser = a.raw;
-    else if (a.key === 'dbPassword') out.dbPassword = a.raw;
-    else if (a.key === 'dbPort') out.dbPort = parsePort(a.raw, `dbport (${path})`);
-  }
-  return out;
-}
-
-/**
- * Takes this command's own flags out of argv; the rest goes to the config loader, which then
- * describes the target. Source flags carry a from- prefix so they never mix with the target's
- * dbhost/dbname/… .
- */
-export function parseImportArgs(argv: readonly string[]): ImportArgs {
-  let from: string | undefined;
-  const dbFlags: DcrstakepoolDbOptions = {};
-  let overwrite = false;
-  let help = false;
-  const rest: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (arg === '--') {
-      rest.push(...argv.slice(i));
-      break;
-    }
-    if (arg === '-h' || arg === '--help') {
-      help = true;
-      continue;
-    }
-    const m = /^--([a-z-]+)(?:=(.*))?$/s.exec(arg);
-    const name = m?.[1];
-    if (m === null || name === undefined) {
-      rest.push(arg);
-      continue;
-    }
-    if (name === 'overwrite') {
-      if (m[2] !== undefined) throw new TypeError('--overwrite: takes no value');
-      overwrite = true;
-      continue;
-    }
-    const key = FROM_DB_FLAGS[name];
-    if (name !== 'from' && key === undefined) {
-      rest.push(arg);
-      continue;
-    }
-    let value = m[2];
-    if (value === undefined) {
-      value = argv[i + 1];
-      if (value === undefined) throw new TypeError(`--${name}: needs a value`);
-      i++;
-    }
-    if (key === undefined) from = value;
-    else if (key === 'dbPort') dbFlags.dbPort = parsePort(value, `--${name}`);
-    else dbFlags[key] = value;
-  }
-  const hasDbFlags = Object.keys(dbFlags).length > 0;
-  let source: string | DcrstakepoolDbOptions | undefined;
-  if (from !== undefined && /^[a-z][a-z0-9+.-]*:\/\//i.test(from)) {
-    if (hasDbFlags) {
-      throw new TypeError('--from: give either a URL or the --from-db… options, not both');
-    }
-    source = from;
-  } else if (from !== undefined) {
-    source = { ...dbOptionsFromConfigFile(from), ...dbFlags };
-  } else if (hasDbFlags) {
-    source = dbFlags;
-  }
-  return { from: source, overwrite, help, rest };
 }
 
 /** The whole command: parse, open the configured database, import, print the report. */

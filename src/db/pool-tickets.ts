@@ -2,11 +2,30 @@
 // gone): every ticket whose voting output pays a user's 1-of-2 P2SH, with its fee check result,
 // the raw ticket (to build votes without an RPC) and its outcome. /tickets reads this table a page
 // at a time instead of asking a wallet for everything (dcrstakepool: 39 s for 50,000 tickets).
-import { sql } from 'kysely';
-import type { ExpressionBuilder, Selectable } from 'kysely';
-import { engineOf, isPrimaryKeyViolation, nowSeconds, toBigint, toNumber } from './engine.ts';
-import type { DatabaseSchema } from './schema.ts';
+import { engineOf, isPrimaryKeyViolation, nowSeconds } from './engine.ts';
+import {
+  CHUNK,
+  checkFeeStatus,
+  checkHash,
+  checkInt,
+  checkOutcome,
+  fromRow,
+  MAX_PAGE,
+  outcomeIs,
+  ticketsWithFlag,
+} from './pool-ticket-rows.ts';
+import type { PoolFeeStatus, PoolOutcome } from './pool-ticket-rows.ts';
 import type { Db } from './transaction.ts';
+
+export { POOL_FEE_STATUSES, POOL_OUTCOMES } from './pool-ticket-rows.ts';
+export type { PoolFeeStatus, PoolOutcome } from './pool-ticket-rows.ts';
+export {
+  countPoolUserTickets,
+  listPoolUserTickets,
+  POOL_TICKET_GROUPS,
+  poolTicketCounts,
+} from './pool-ticket-groups.ts';
+export type { PoolTicketChainView, PoolTicketGroup, PoolTicketPage } from './pool-ticket-groups.ts';
 
 export interface PoolTicketsTable {
   hash: string;
@@ -25,14 +44,6 @@ export interface PoolTicketsTable {
   created_at: bigint;
   updated_at: bigint;
 }
-
-/** ok; low: the pool fee paid is too small; address: TxOut[1] pays no pool fee address. */
-export const POOL_FEE_STATUSES = ['ok', 'low', 'address'] as const;
-export type PoolFeeStatus = (typeof POOL_FEE_STATUSES)[number];
-
-/** '' while unspent. */
-export const POOL_OUTCOMES = ['', 'voted', 'missed', 'expired', 'revoked'] as const;
-export type PoolOutcome = (typeof POOL_OUTCOMES)[number];
 
 export interface PoolTicket {
   /** Display hex. */
@@ -75,80 +86,11 @@ export interface VotableTicket {
   voteBitsVersion: number;
 }
 
-/**
- * Exactly one group per ticket. immature: unspent, valid, tip < purchase + maturity + 1; live:
- * unspent, valid, past that; invalid: fee check failed and no admin added it (any outcome);
- * the outcome groups hold valid tickets. Valid = fee ok, or added by an admin.
- */
-export const POOL_TICKET_GROUPS = [
-  'immature',
-  'live',
-  'voted',
-  'missed',
-  'expired',
-  'revoked',
-  'invalid',
-] as const;
-export type PoolTicketGroup = (typeof POOL_TICKET_GROUPS)[number];
-
-export interface PoolTicketChainView {
-  tipHeight: number;
-  /** Blocks before a ticket may vote (ticket maturity of the network). */
-  maturity: number;
-}
-
-export interface PoolTicketPage extends PoolTicketChainView {
-  group: PoolTicketGroup;
-  limit: number;
-  offset: number;
-}
-
-const HASH_RE = /^[0-9a-f]{64}$/;
-const MAX_INT32 = 2 ** 31 - 1;
-// Bounded IN lists and multi-row inserts: SQLite allows the fewest bound parameters.
-const CHUNK = 200;
-const MAX_PAGE = 10_000;
-
-function checkHash(field: string, value: string): string {
-  if (typeof value !== 'string' || !HASH_RE.test(value)) {
-    throw new TypeError(`${field}: must be 64 lowercase hex characters`);
-  }
-  return value;
-}
-
-function checkInt(field: string, value: number, min = 0, max = MAX_INT32): number {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new RangeError(`${field}: must be an integer in [${min}, ${max}], got ${value}`);
-  }
-  return value;
-}
-
 function checkAtoms(field: string, value: bigint): bigint {
   if (typeof value !== 'bigint' || value < 0n) {
     throw new RangeError(`${field}: must be a non-negative bigint of atoms`);
   }
   return value;
-}
-
-function checkFeeStatus(value: string): PoolFeeStatus {
-  if (!(POOL_FEE_STATUSES as readonly string[]).includes(value)) {
-    throw new TypeError(`feeStatus: unknown fee status ${JSON.stringify(value)}`);
-  }
-  return value as PoolFeeStatus;
-}
-
-function checkOutcome(value: string): PoolOutcome {
-  if (!(POOL_OUTCOMES as readonly string[]).includes(value)) {
-    throw new TypeError(`outcome: unknown outcome ${JSON.stringify(value)}`);
-  }
-  return value as PoolOutcome;
-}
-
-function checkGroup(value: string): PoolTicketGroup {
-  if (!(POOL_TICKET_GROUPS as readonly string[]).includes(value)) {
-    throw new TypeError(`group: unknown ticket group ${JSON.stringify(value)}`);
-  }
-  return value as PoolTicketGroup;
 }
 
 function toRow(t: NewPoolTicket, now: bigint): PoolTicketsTable {
@@ -177,86 +119,6 @@ function toRow(t: NewPoolTicket, now: bigint): PoolTicketsTable {
     created_at: now,
     updated_at: now,
   };
-}
-
-type TicketRow = Selectable<PoolTicketsTable> & { low_fee_added: unknown };
-
-function fromRow(r: TicketRow): PoolTicket {
-  return {
-    hash: r.hash,
-    userId: r.user_id,
-    ticketAddress: r.ticket_address,
-    purchaseHeight: r.purchase_height,
-    purchaseBlock: r.purchase_block,
-    price: toBigint(r.price),
-    feePaid: toBigint(r.fee_paid),
-    feeRequired: toBigint(r.fee_required),
-    feeStatus: checkFeeStatus(r.fee_status),
-    ticketHex: r.ticket_hex,
-    outcome: checkOutcome(r.outcome),
-    outcomeHeight: r.outcome_height,
-    spentBy: r.spent_by,
-    lowFeeAdded: toNumber(r.low_fee_added) !== 0,
-  };
-}
-
-const ADDED = sql<number>`case when lf.ticket_hash is null then 0 else 1 end`;
-
-/** Tickets joined with their admin-added flag; callers add where/order. */
-function ticketsWithFlag(db: Db) {
-  return db
-    .selectFrom('pool_tickets as t')
-    .leftJoin('pool_low_fee_tickets as lf', 'lf.ticket_hash', 't.hash')
-    .selectAll('t')
-    .select(ADDED.as('low_fee_added'));
-}
-
-type TicketEb = ExpressionBuilder<DatabaseSchema & { t: PoolTicketsTable }, 't'>;
-
-// IN (subquery) rather than a join: the admin-added list is short, every engine evaluates it once,
-// and rows whose fee is ok never look at it.
-function addedList(eb: TicketEb) {
-  return eb.selectFrom('pool_low_fee_tickets').select('ticket_hash');
-}
-
-function isValid(eb: TicketEb) {
-  return eb.or([eb('t.fee_status', '=', 'ok'), eb('t.hash', 'in', addedList(eb))]);
-}
-
-/** Heights at or below this are live for unspent valid tickets; above, immature. */
-function liveThrough(view: PoolTicketChainView): number {
-  const tip = checkInt('tipHeight', view.tipHeight);
-  const maturity = checkInt('maturity', view.maturity);
-  // tip < purchase + maturity + 1  ⇔  purchase > tip - maturity - 1
-  return tip - maturity - 1;
-}
-
-// Compared through coalesce (a no-op: the column is NOT NULL) so that no engine pages a user's
-// tickets through pool_tickets_outcome_idx: for a rare outcome a planner may like that index, but
-// it reads every user's tickets with that outcome and sorts them, where the user index reads only
-// this user's entries, already in order. The cost then never depends on other users' tickets.
-function outcomeIs(eb: TicketEb, outcome: PoolOutcome) {
-  return eb(eb.fn.coalesce('t.outcome', eb.val('')), '=', outcome);
-}
-
-function groupFilter(eb: TicketEb, group: PoolTicketGroup, through: number) {
-  switch (group) {
-    case 'invalid':
-      return eb.and([eb('t.fee_status', '!=', 'ok'), eb('t.hash', 'not in', addedList(eb))]);
-    case 'immature':
-      return eb.and([isValid(eb), outcomeIs(eb, ''), eb('t.purchase_height', '>', through)]);
-    case 'live':
-      return eb.and([isValid(eb), outcomeIs(eb, ''), eb('t.purchase_height', '<=', through)]);
-    case 'voted':
-    case 'missed':
-    case 'expired':
-    case 'revoked':
-      return eb.and([isValid(eb), outcomeIs(eb, group)]);
-    default: {
-      const never: never = group;
-      throw new TypeError(`group: ${String(never)}`);
-    }
-  }
 }
 
 /**
@@ -476,123 +338,4 @@ export async function allVotablePoolTickets(db: Db, page: VotablePage): Promise<
     voteBits: r.vote_bits,
     voteBitsVersion: r.vote_bits_version,
   }));
-}
-
-/**
- * One page of a user's tickets in one group, newest purchase first (hash breaks ties). The page
- * is picked from pool_tickets_user_height_idx alone (it carries hash, outcome and fee status), so
- * it costs about limit + offset index entries however many tickets the user has, and only the
- * rows shown are read.
- */
-export async function listPoolUserTickets(
-  db: Db,
-  userId: number,
-  page: PoolTicketPage,
-): Promise<PoolTicket[]> {
-  const group = checkGroup(page.group);
-  const through = liveThrough(page);
-  const limit = checkInt('limit', page.limit, 0, MAX_PAGE);
-  const offset = checkInt('offset', page.offset);
-  checkInt('userId', userId);
-  if (limit === 0) return [];
-  const picked = await db
-    .selectFrom('pool_tickets as t')
-    .select('t.hash')
-    .where('t.user_id', '=', userId)
-    .where((eb) => groupFilter(eb, group, through))
-    .orderBy('t.purchase_height', 'desc')
-    .orderBy('t.hash', 'desc')
-    .limit(limit)
-    .offset(offset)
-    .execute();
-  if (picked.length === 0) return [];
-  const rows = await ticketsWithFlag(db)
-    .where(
-      't.hash',
-      'in',
-      picked.map((r) => r.hash),
-    )
-    .execute();
-  return rows
-    .map(fromRow)
-    .sort(
-      (a, b) =>
-        b.purchaseHeight - a.purchaseHeight || (a.hash < b.hash ? 1 : a.hash > b.hash ? -1 : 0),
-    );
-}
-
-function emptyCounts(): Record<PoolTicketGroup, number> {
-  return { immature: 0, live: 0, voted: 0, missed: 0, expired: 0, revoked: 0, invalid: 0 };
-}
-
-function addCount(
-  counts: Record<PoolTicketGroup, number>,
-  outcomeText: string,
-  n: number,
-  young: number,
-): void {
-  const outcome = checkOutcome(outcomeText);
-  if (outcome === '') {
-    counts.immature += young;
-    counts.live += n - young;
-  } else {
-    counts[outcome] += n;
-  }
-}
-
-// Every ticket counted by (outcome, fee status), read from the index alone; then the few
-// admin-added ones move from invalid to the group their outcome gives.
-async function countGroups(
-  db: Db,
-  view: PoolTicketChainView,
-  userId: number | undefined,
-): Promise<Record<PoolTicketGroup, number>> {
-  const through = liveThrough(view);
-  if (userId !== undefined) checkInt('userId', userId);
-  const young = (eb: TicketEb) =>
-    eb.fn.sum(eb.case().when('t.purchase_height', '>', through).then(1).else(0).end());
-  let all = db
-    .selectFrom('pool_tickets as t')
-    .select((eb) => ['t.outcome', 't.fee_status', eb.fn.countAll().as('n'), young(eb).as('young')])
-    .groupBy(['t.outcome', 't.fee_status']);
-  // Not filtered by user in SQL: a user filter would tempt the planner to walk that user's
-  // tickets and probe the (short) added list for each, instead of the other way round.
-  // Written as IN (the short list) so that every engine probes the primary key per added
-  // ticket: as a join, SQLite without statistics read the whole pool's tickets (4-8 ms at
-  // 100,000) instead.
-  const added = db
-    .selectFrom('pool_tickets as t')
-    .select(['t.user_id', 't.outcome', 't.purchase_height'])
-    .where('t.hash', 'in', (eb) => eb.selectFrom('pool_low_fee_tickets').select('ticket_hash'))
-    .where('t.fee_status', '!=', 'ok');
-  if (userId !== undefined) all = all.where('t.user_id', '=', userId);
-  const counts = emptyCounts();
-  for (const r of await all.execute()) {
-    const n = toNumber(r.n);
-    if (r.fee_status === 'ok') addCount(counts, r.outcome, n, toNumber(r.young));
-    else counts.invalid += n;
-  }
-  for (const r of await added.execute()) {
-    if (userId !== undefined && r.user_id !== userId) continue;
-    counts.invalid -= 1;
-    addCount(counts, r.outcome, 1, r.purchase_height > through ? 1 : 0);
-  }
-  return counts;
-}
-
-/** How many of the user's tickets are in each group. */
-export function countPoolUserTickets(
-  db: Db,
-  userId: number,
-  view: PoolTicketChainView,
-): Promise<Record<PoolTicketGroup, number>> {
-  return countGroups(db, view, userId);
-}
-
-/** The same over every user: the pool's own numbers for /stats. */
-export function poolTicketCounts(
-  db: Db,
-  view: PoolTicketChainView,
-): Promise<Record<PoolTicketGroup, number>> {
-  return countGroups(db, view, undefined);
 }
